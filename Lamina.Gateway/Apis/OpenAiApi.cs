@@ -1,0 +1,106 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Lamina.Gateway.OpenAi;
+using Lamina.Gateway.Routing;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Lamina.Gateway.Apis;
+
+public static class OpenAiApi
+{
+    private const int MaxBodyBytes = 8 * 1024 * 1024;
+
+    /// <summary>Maps the OpenAI-compatible routes under <c>/v1</c>.</summary>
+    public static IEndpointRouteBuilder MapOpenAiApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/v1").WithTags("OpenAI");
+        api.MapGet("/models", ListModels).WithName("ListOpenAiModels").WithSummary("The catalog as OpenAI's model list, with each model's state.");
+        api.MapPost("/chat/completions", Forward).WithName("ChatCompletions").WithSummary("Starts the model if needed and streams its answer.");
+        api.MapPost("/completions", Forward).WithName("Completions").WithSummary("Starts the model if needed and streams its completion.");
+        return app;
+    }
+
+    public static async Task<Ok<JsonObject>> ListModels(RegistryClient registry, CancellationToken cancellationToken)
+    {
+        var models = await registry.ListModelsAsync(cancellationToken);
+        var data = new JsonArray();
+        foreach (var (name, model) in models)
+        {
+            data.Add(new JsonObject
+            {
+                ["id"] = name,
+                ["object"] = "model",
+                ["created"] = 0,
+                ["owned_by"] = "lamina",
+                ["available"] = model?["available"]?.GetValue<bool>() ?? false,
+                ["state"] = model?["server"]?["state"]?.GetValue<string>() ?? "stopped",
+            });
+        }
+
+        return TypedResults.Ok(new JsonObject { ["object"] = "list", ["data"] = data });
+    }
+
+    public static async Task<Results<EmptyHttpResult, JsonHttpResult<OpenAiError>>> Forward(
+        HttpContext context, ModelRouter router, BackendForwarder forwarder, CancellationToken cancellationToken)
+    {
+        var (model, invalid) = await ReadModelAsync(context.Request, cancellationToken);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        var route = await router.RouteAsync(model!, cancellationToken);
+        if (route.Endpoint is null)
+        {
+            return RefusedStart(model!, route);
+        }
+
+        context.Request.Body.Position = 0;
+        var error = await forwarder.ForwardAsync(context, route.Endpoint);
+        if (error is ForwarderError.None || context.Response.HasStarted)
+        {
+            return TypedResults.Empty;
+        }
+
+        return OpenAiError.Result(StatusCodes.Status502BadGateway,
+            $"the backend of model '{model}' did not answer ({error}); it may have stopped, try again", "backend_unavailable");
+    }
+
+    private static async Task<(string? Model, JsonHttpResult<OpenAiError>? Invalid)> ReadModelAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return (null, OpenAiError.Result(StatusCodes.Status413PayloadTooLarge, $"the request body is over {MaxBodyBytes} bytes", "request_too_large"));
+        }
+
+        request.EnableBuffering(bufferThreshold: 64 * 1024, bufferLimit: MaxBodyBytes);
+        try
+        {
+            using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+            if (body.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return (null, BadRequest("the body must be a JSON object", null));
+            }
+
+            return body.RootElement.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String && model.GetString() is { Length: > 0 } name
+                ? (name, null)
+                : (null, BadRequest("'model' is required: the name of a model from GET /v1/models", "model"));
+        }
+        catch (JsonException e)
+        {
+            return (null, BadRequest($"the body is not valid JSON: {e.Message}", null));
+        }
+    }
+
+    private static JsonHttpResult<OpenAiError> BadRequest(string message, string? param) =>
+        OpenAiError.Result(StatusCodes.Status400BadRequest, message, "invalid_request", param);
+
+    private static JsonHttpResult<OpenAiError> RefusedStart(string model, RouteResult route) => route.Status switch
+    {
+        StatusCodes.Status404NotFound => OpenAiError.Result(404, $"The model '{model}' does not exist: it is not in models.yaml. GET /v1/models lists the models.", "model_not_found", "model"),
+        StatusCodes.Status409Conflict => OpenAiError.Result(409, route.Problem ?? $"model '{model}' is not downloaded", "model_not_downloaded", "model"),
+        StatusCodes.Status504GatewayTimeout => OpenAiError.Result(503, route.Problem ?? $"model '{model}' is still loading", "model_loading"),
+        _ => OpenAiError.Result(StatusCodes.Status502BadGateway, route.Problem ?? $"model '{model}' could not be started", "backend_failed"),
+    };
+}

@@ -1,0 +1,22 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+using System.Text.Json.Serialization;
+
+namespace Lamina.Gateway.OpenAi;
+
+/// <summary>OpenAI's error body: <c>{"error": {"message", "type", "code"}}</c>.</summary>
+public sealed record OpenAiError([property: JsonPropertyName("error")] OpenAiError.Detail Error)
+{
+    public sealed record Detail(string Message, string Type, string? Code, string? Param = null);
+
+    public static JsonHttpResult<OpenAiError> Result(int status, string message, string code, string? param = null) =>
+        TypedResults.Json(new OpenAiError(new Detail(message, TypeOf(status), code, param)), statusCode: status);
+
+    private static string TypeOf(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest or StatusCodes.Status404NotFound or StatusCodes.Status409Conflict or StatusCodes.Status422UnprocessableEntity => "invalid_request_error",
+        StatusCodes.Status401Unauthorized => "authentication_error",
+        StatusCodes.Status429TooManyRequests => "rate_limit_error",
+        _ => "server_error",
+    };
+}

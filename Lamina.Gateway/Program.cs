@@ -1,0 +1,15 @@
+using Lamina.Gateway;
+using Lamina.Gateway.Apis;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+builder.Services.AddProblemDetails();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapOpenAiApi();
+app.MapReverseProxy();
+app.Run();
+
+public partial class Program;

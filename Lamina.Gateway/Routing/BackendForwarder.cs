@@ -1,0 +1,31 @@
+using System.Diagnostics;
+using System.Net;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Lamina.Gateway.Routing;
+
+/// <summary>Forwards a request to a model's backend and streams the answer back unbuffered.</summary>
+public sealed class BackendForwarder(IHttpForwarder forwarder) : IDisposable
+{
+    private static readonly ForwarderRequestConfig RequestConfig = new()
+    {
+        // A long generation is not a dead backend: the client's disconnect is what ends it.
+        ActivityTimeout = TimeSpan.FromMinutes(30),
+    };
+
+    private readonly HttpMessageInvoker _client = new(new SocketsHttpHandler
+    {
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        UseCookies = false,
+        EnableMultipleHttp2Connections = true,
+        ActivityHeadersPropagator = new ReverseProxyPropagator(DistributedContextPropagator.Current),
+        ConnectTimeout = TimeSpan.FromSeconds(15),
+    });
+
+    public ValueTask<ForwarderError> ForwardAsync(HttpContext context, string endpoint) =>
+        forwarder.SendAsync(context, endpoint, _client, RequestConfig, HttpTransformer.Default);
+
+    public void Dispose() => _client.Dispose();
+}

@@ -1,0 +1,39 @@
+using Yarp.ReverseProxy.Configuration;
+
+namespace Lamina.Gateway.Routing;
+
+/// <summary>The Lamina REST routes and the service that owns each, found by service discovery.</summary>
+public static class ServiceRoutes
+{
+    public static IReadOnlyList<RouteConfig> Routes { get; } =
+    [
+        Route("models", "registry", "/models/{**rest}"),
+        Route("model-start", "runner", "/models/{name}/start", "POST", "/instances/{name}/start"),
+        Route("model-stop", "runner", "/models/{name}/stop", "POST", "/instances/{name}/stop"),
+        Route("instances", "runner", "/instances/{**rest}"),
+    ];
+
+    public static IReadOnlyList<ClusterConfig> Clusters { get; } =
+    [
+        Cluster("registry"),
+        Cluster("runner"),
+        Cluster("downloader"),
+    ];
+
+    private static RouteConfig Route(string id, string cluster, string path, string? method = null, string? upstreamPath = null) => new()
+    {
+        RouteId = id,
+        ClusterId = cluster,
+        Match = new RouteMatch { Path = path, Methods = method is null ? null : [method] },
+        Transforms = upstreamPath is null ? null : [new Dictionary<string, string> { ["PathPattern"] = upstreamPath }],
+    };
+
+    private static ClusterConfig Cluster(string service) => new()
+    {
+        ClusterId = service,
+        Destinations = new Dictionary<string, DestinationConfig>
+        {
+            [service] = new() { Address = $"https+http://{service}" },
+        },
+    };
+}

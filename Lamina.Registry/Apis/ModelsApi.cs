@@ -1,0 +1,87 @@
+using System.Text.Json.Nodes;
+using Lamina.Registry.Catalog;
+using Lamina.Shared.Contracts;
+using Lamina.Shared.Manifest;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Lamina.Registry.Apis;
+
+public static class ModelsApi
+{
+    /// <summary>Maps the catalog routes: <c>GET /models</c> and <c>GET /models/{name}</c>.</summary>
+    public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/models").WithTags("Models");
+        api.MapGet("/", ListModels).WithName("ListModels").WithSummary("Every model of the manifest, with whether it is on disk and running.");
+        api.MapGet("/{name}", GetModel).WithName("GetModel").WithSummary("One model: its manifest entry, files and live state.");
+        return app;
+    }
+
+    public static async Task<Ok<JsonObject>> ListModels(ModelCatalog catalog, LiveInstances live)
+    {
+        var instances = await live.ReadAsync();
+        var models = new JsonObject();
+        var available = 0;
+        foreach (var model in catalog.Manifest.Models.Values)
+        {
+            var entry = Describe(catalog, model, instances);
+            available += entry["available"]!.GetValue<bool>() ? 1 : 0;
+            models[model.Name] = entry;
+        }
+
+        return TypedResults.Ok(new JsonObject
+        {
+            ["models"] = models,
+            ["total"] = models.Count,
+            ["available"] = available,
+            ["active"] = instances.Keys.Count(catalog.Manifest.Models.ContainsKey),
+        });
+    }
+
+    public static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetModel(string name, ModelCatalog catalog, LiveInstances live)
+    {
+        if (!catalog.Manifest.Models.TryGetValue(name, out var model))
+        {
+            return TypedResults.Problem(UnknownModel(name, catalog), statusCode: StatusCodes.Status404NotFound, title: "Unknown model");
+        }
+
+        return TypedResults.Ok(Describe(catalog, model, await live.ReadAsync()));
+    }
+
+    private static JsonObject Describe(ModelCatalog catalog, ModelEntry model, IReadOnlyDictionary<string, InstanceInfo> instances)
+    {
+        var files = catalog.Describe(model);
+        var entry = (JsonObject)model.Raw.DeepClone();
+        entry["name"] = model.Name;
+        entry["backend"] = model.Backend;
+        entry["resolved_path"] = files.ResolvedPath;
+        entry["available"] = files.Available;
+        entry["active"] = instances.ContainsKey(model.Name);
+        if (files.Reason is not null)
+        {
+            entry["reason"] = files.Reason;
+        }
+
+        if (instances.TryGetValue(model.Name, out var instance))
+        {
+            entry["server"] = new JsonObject
+            {
+                ["backend"] = instance.Backend,
+                ["state"] = instance.State,
+                ["endpoint"] = instance.Endpoint,
+                ["chat_endpoint"] = instance.Endpoint is null ? null : $"{instance.Endpoint}/v1/chat/completions",
+            };
+        }
+
+        return entry;
+    }
+
+    private static string UnknownModel(string name, ModelCatalog catalog)
+    {
+        var known = catalog.Manifest.Models.Keys.Order().ToList();
+        return known.Count == 0
+            ? $"model '{name}' is not in {catalog.ManifestPath}, which lists no models; add it there."
+            : $"model '{name}' is not in {catalog.ManifestPath}; known models: {string.Join(", ", known)}";
+    }
+}

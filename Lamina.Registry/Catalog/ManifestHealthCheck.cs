@@ -1,0 +1,10 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Lamina.Registry.Catalog;
+
+/// <summary>Degraded while the manifest cannot be read: the Registry still serves the last good catalog.</summary>
+public sealed class ManifestHealthCheck(ModelCatalog catalog) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(catalog.Error is { } error ? HealthCheckResult.Degraded(error) : HealthCheckResult.Healthy());
+}

@@ -1,0 +1,52 @@
+namespace Lamina.Registry.Catalog;
+
+/// <summary>Where a model's files are and whether they are what the manifest says.</summary>
+public static class ModelFiles
+{
+    private static ReadOnlySpan<byte> GgufMagic => "GGUF"u8;
+
+    /// <summary>The absolute path of a manifest path, refusing relative paths that leave the models folder.</summary>
+    public static (string? Path, string? Problem) Resolve(string modelsDir, string? path)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return (null, "the manifest gives no path");
+        }
+
+        if (Path.IsPathRooted(path))
+        {
+            return (Path.GetFullPath(path), null);
+        }
+
+        var root = Path.TrimEndingDirectorySeparator(modelsDir) + Path.DirectorySeparatorChar;
+        var full = Path.GetFullPath(Path.Combine(root, path));
+        return full.StartsWith(root, StringComparison.Ordinal)
+            ? (full, null)
+            : (null, $"path '{path}' leaves the models folder");
+    }
+
+    /// <summary>Null when the model is on disk and looks right, else why not.</summary>
+    public static string? Check(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            return null;
+        }
+
+        if (!File.Exists(path))
+        {
+            return "missing";
+        }
+
+        if (!path.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        Span<byte> magic = stackalloc byte[4];
+        using var file = File.OpenRead(path);
+        return file.ReadAtLeast(magic, 4, throwOnEndOfStream: false) == 4 && magic.SequenceEqual(GgufMagic)
+            ? null
+            : "not a GGUF file";
+    }
+}

@@ -1,0 +1,22 @@
+using Lamina.Registry.Catalog;
+using Lamina.Shared.Contracts;
+using Microsoft.Extensions.Options;
+
+namespace Lamina.Registry;
+
+public static class Extensions
+{
+    /// <summary>Adds the catalog, its options and the Redis client it reads live state from.</summary>
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddRedisClient("redis");
+        builder.Services.AddOptions<RegistryOptions>()
+            .BindConfiguration(RegistryOptions.Section)
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>();
+        builder.Services.AddSingleton<ModelCatalog>();
+        builder.Services.AddSingleton<LiveInstances>();
+        builder.Services.AddHealthChecks().AddCheck<ManifestHealthCheck>("manifest");
+        builder.Services.ConfigureHttpJsonOptions(options => LaminaJson.Configure(options.SerializerOptions));
+    }
+}

@@ -1,0 +1,14 @@
+using Lamina.Registry;
+using Lamina.Registry.Apis;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+builder.Services.AddProblemDetails();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapModelsApi();
+app.Run();
+
+public partial class Program;

@@ -1,0 +1,48 @@
+using Lamina.Runner.Instances;
+using Lamina.Shared.Contracts;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Lamina.Runner.Apis;
+
+public static class InstancesApi
+{
+    /// <summary>Maps the instance routes: list, show, start and stop.</summary>
+    public static IEndpointRouteBuilder MapInstancesApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/instances").WithTags("Instances");
+        api.MapGet("/", List).WithName("ListInstances").WithSummary("Every model server this Runner supervises.");
+        api.MapGet("/{model}", Get).WithName("GetInstance").WithSummary("One model's server.");
+        api.MapPost("/{model}/start", Start).WithName("StartInstance").WithSummary("Starts the model's backend and waits until it is ready.");
+        api.MapPost("/{model}/stop", Stop).WithName("StopInstance").WithSummary("Stops the model's backend and its children.");
+        return app;
+    }
+
+    public static Ok<InstanceList> List(InstanceManager manager)
+    {
+        var instances = manager.List().OrderBy(instance => instance.Model, StringComparer.Ordinal).ToList();
+        return TypedResults.Ok(new InstanceList(instances, instances.Count));
+    }
+
+    public static Results<Ok<InstanceInfo>, ProblemHttpResult> Get(string model, InstanceManager manager) =>
+        manager.Find(model) is { } instance
+            ? TypedResults.Ok(instance)
+            : TypedResults.Problem($"model '{model}' is not running; start it with POST /models/{model}/start", statusCode: StatusCodes.Status404NotFound, title: "Not running");
+
+    public static async Task<Results<Ok<InstanceInfo>, ProblemHttpResult>> Start(string model, InstanceManager manager, CancellationToken cancellationToken)
+    {
+        var outcome = await manager.StartAsync(model, cancellationToken);
+        return outcome.Instance is { } instance
+            ? TypedResults.Ok(instance)
+            : TypedResults.Problem(outcome.Problem, statusCode: outcome.Status, title: "Model not started");
+    }
+
+    public static async Task<Ok<StopResult>> Stop(string model, InstanceManager manager)
+    {
+        var stopped = await manager.StopAsync(model);
+        return TypedResults.Ok(new StopResult(model, stopped is not null, false));
+    }
+
+    public sealed record InstanceList(IReadOnlyList<InstanceInfo> Instances, int Total);
+
+    public sealed record StopResult(string Model, bool Stopped, bool Active);
+}

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+
+namespace Lamina.Runner.Backends;
+
+/// <summary>One running backend: its process group, its recent output and its exit.</summary>
+public sealed class BackendProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly OutputTail _output;
+    private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private BackendProcess(Process process, OutputTail output)
+    {
+        _process = process;
+        _output = output;
+    }
+
+    public int Pid => _process.Id;
+
+    /// <summary>Completes with the exit code when the backend's process ends.</summary>
+    public Task<int> Exited => _exited.Task;
+
+    public IReadOnlyList<string> RecentOutput => _output.Lines;
+
+    public static BackendProcess Start(LaunchPlan plan, int keepLines, IReadOnlyDictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo
+        {
+            FileName = ProcessGroups.SetSid ?? plan.FileName,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        if (ProcessGroups.SetSid is not null)
+        {
+            start.ArgumentList.Add(plan.FileName);
+        }
+
+        foreach (var argument in plan.Arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var backend = new BackendProcess(process, new OutputTail(keepLines));
+        process.OutputDataReceived += (_, e) => backend._output.Add(e.Data);
+        process.ErrorDataReceived += (_, e) => backend._output.Add(e.Data);
+        process.Exited += (_, _) => backend._exited.TrySetResult(process.ExitCode);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return backend;
+    }
+
+    /// <summary>SIGTERM to the whole group, then SIGKILL once the grace period is over.</summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        if (Exited.IsCompleted)
+        {
+            return;
+        }
+
+        if (!ProcessGroups.Signal(Pid, ProcessGroups.SigTerm))
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        if (await Task.WhenAny(Exited, Task.Delay(grace)) != Exited)
+        {
+            ProcessGroups.Signal(Pid, ProcessGroups.SigKill);
+            _process.Kill(entireProcessTree: true);
+            await Exited.WaitAsync(TimeSpan.FromSeconds(5));
+        }
+
+        // Children that ignored SIGTERM after their leader left still belong to the group.
+        ProcessGroups.Signal(Pid, ProcessGroups.SigKill);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(TimeSpan.FromSeconds(5));
+        _process.Dispose();
+    }
+}

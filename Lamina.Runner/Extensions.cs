@@ -1,0 +1,28 @@
+using Lamina.Runner.Backends;
+using Lamina.Runner.Instances;
+using Lamina.Shared.Contracts;
+using Microsoft.Extensions.Options;
+
+namespace Lamina.Runner;
+
+public static class Extensions
+{
+    /// <summary>Adds backend resolution, the instance supervisor and the clients it needs.</summary>
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddRedisClient("redis");
+        builder.Services.AddOptions<RunnerOptions>()
+            .BindConfiguration(RunnerOptions.Section)
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<RunnerOptions>, RunnerOptionsValidator>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHttpClient<RegistryClient>(client => client.BaseAddress = new("https+http://registry"));
+        builder.Services.AddHttpClient(BackendProbe.ClientName).WithoutResilience();
+        builder.Services.AddSingleton<BackendResolver>();
+        builder.Services.AddSingleton<BackendProbe>();
+        builder.Services.AddSingleton<InstanceStore>();
+        builder.Services.AddSingleton<InstanceManager>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<InstanceManager>());
+        builder.Services.ConfigureHttpJsonOptions(options => LaminaJson.Configure(options.SerializerOptions));
+    }
+}

@@ -1,0 +1,183 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Lamina.Runner.Backends;
+using Lamina.Shared.Contracts;
+using Microsoft.Extensions.Options;
+
+namespace Lamina.Runner.Instances;
+
+/// <summary>
+/// Starts each model's backend once however many ask at the same time, watches it, and stops
+/// it on request or when the Runner stops, so no backend outlives the Runner.
+/// </summary>
+public sealed partial class InstanceManager(
+    RegistryClient registry,
+    BackendResolver resolver,
+    BackendProbe probe,
+    InstanceStore store,
+    TimeProvider time,
+    IOptions<RunnerOptions> options,
+    ILogger<InstanceManager> logger) : IHostedService
+{
+    private readonly ConcurrentDictionary<string, Instance> _running = new();
+    private readonly ConcurrentDictionary<string, Lazy<Task<StartOutcome>>> _starting = new();
+    private readonly CancellationTokenSource _stopping = new();
+
+    public IEnumerable<InstanceInfo> List() => _running.Values.Select(instance => instance.Describe());
+
+    public InstanceInfo? Find(string model) => _running.TryGetValue(model, out var instance) ? instance.Describe() : null;
+
+    /// <summary>The ready instance of the model, starting it first if needed; every caller shares one start.</summary>
+    public Task<StartOutcome> StartAsync(string model, CancellationToken cancellationToken)
+    {
+        if (_running.TryGetValue(model, out var running) && running.State == InstanceStates.Ready)
+        {
+            return Task.FromResult(StartOutcome.Ready(running.Describe()));
+        }
+
+        var start = _starting.GetOrAdd(model, name => new Lazy<Task<StartOutcome>>(() => StartOnceAsync(name)));
+        return start.Value.WaitAsync(cancellationToken);
+    }
+
+    public async Task<InstanceInfo?> StopAsync(string model)
+    {
+        if (!_running.TryRemove(model, out var instance))
+        {
+            return null;
+        }
+
+        instance.State = InstanceStates.Stopping;
+        await store.SaveAsync(instance.Describe());
+        await instance.Process.StopAsync(options.Value.StopGracePeriod);
+        instance.State = InstanceStates.Stopped;
+        await store.RemoveAsync(model);
+        LogStopped(logger, model);
+        return instance.Describe();
+    }
+
+    private async Task<StartOutcome> StartOnceAsync(string model)
+    {
+        try
+        {
+            return await LaunchAsync(model, _stopping.Token);
+        }
+        finally
+        {
+            _starting.TryRemove(model, out _);
+        }
+    }
+
+    private async Task<StartOutcome> LaunchAsync(string name, CancellationToken cancellationToken)
+    {
+        var model = await registry.FindAsync(name, cancellationToken);
+        if (model is null)
+        {
+            return StartOutcome.Refused(StatusCodes.Status404NotFound, $"model '{name}' is not in the manifest");
+        }
+
+        if (!model.Available)
+        {
+            return StartOutcome.Refused(StatusCodes.Status409Conflict,
+                $"model '{name}' is not on disk ({model.Reason}); download it with POST /download {{\"model\": \"{name}\"}} or place its file at {model.ResolvedPath ?? model.Path}");
+        }
+
+        if (_running.TryRemove(name, out var previous))
+        {
+            await previous.Process.DisposeAsync();
+        }
+
+        var port = FreePort();
+        var (plan, problem) = resolver.Resolve(model, port);
+        if (plan is null)
+        {
+            return StartOutcome.Refused(StatusCodes.Status422UnprocessableEntity, problem!);
+        }
+
+        if (plan.Note is not null)
+        {
+            LogNote(logger, name, plan.Note);
+        }
+
+        var endpoint = $"http://127.0.0.1:{port}";
+        var environment = new Dictionary<string, string> { ["LAMINA_PARENT_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var process = BackendProcess.Start(plan, options.Value.LogLines, environment);
+        var instance = new Instance(name, plan, process, endpoint, time.GetUtcNow());
+        _running[name] = instance;
+        LogStarting(logger, name, plan.Backend, process.Pid, endpoint);
+        await store.SaveAsync(instance.Describe());
+
+        try
+        {
+            if (!await probe.WaitReadyAsync(endpoint, process, options.Value.LoadTimeout, cancellationToken))
+            {
+                return await FailAsync(instance, StatusCodes.Status502BadGateway,
+                    $"backend {plan.Backend} for '{name}' exited with code {await process.Exited} while loading: {Tail(process)}");
+            }
+        }
+        catch (TimeoutException e)
+        {
+            await process.StopAsync(options.Value.StopGracePeriod);
+            return await FailAsync(instance, StatusCodes.Status504GatewayTimeout,
+                $"model '{name}' did not load: {e.Message} (raise Lamina:Runner:LoadTimeout for large models). {Tail(process)}");
+        }
+
+        instance.State = InstanceStates.Ready;
+        await store.SaveAsync(instance.Describe());
+        LogReady(logger, name, endpoint);
+        _ = WatchAsync(instance);
+        return StartOutcome.Ready(instance.Describe());
+    }
+
+    private async Task WatchAsync(Instance instance)
+    {
+        var code = await instance.Process.Exited;
+        if (instance.State == InstanceStates.Ready && _running.TryRemove(instance.Model, out _))
+        {
+            await FailAsync(instance, StatusCodes.Status502BadGateway, $"backend exited with code {code}: {Tail(instance.Process)}");
+        }
+    }
+
+    private async Task<StartOutcome> FailAsync(Instance instance, int status, string problem)
+    {
+        _running.TryRemove(instance.Model, out _);
+        instance.State = InstanceStates.Failed;
+        instance.Message = problem;
+        await store.SaveAsync(instance.Describe());
+        LogFailed(logger, instance.Model, problem);
+        return StartOutcome.Refused(status, problem);
+    }
+
+    private static string Tail(BackendProcess process) =>
+        string.Join(" | ", process.RecentOutput.TakeLast(5));
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => store.ClearAsync();
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await Task.WhenAll(_running.Keys.ToList().Select(StopAsync));
+    }
+
+    [LoggerMessage(LogLevel.Information, "Starting {Model} on {Backend} (pid {Pid}) at {Endpoint}")]
+    private static partial void LogStarting(ILogger logger, string model, string backend, int pid, string endpoint);
+
+    [LoggerMessage(LogLevel.Information, "{Model}: {Note}")]
+    private static partial void LogNote(ILogger logger, string model, string note);
+
+    [LoggerMessage(LogLevel.Information, "{Model} is ready at {Endpoint}")]
+    private static partial void LogReady(ILogger logger, string model, string endpoint);
+
+    [LoggerMessage(LogLevel.Information, "{Model} stopped")]
+    private static partial void LogStopped(ILogger logger, string model);
+
+    [LoggerMessage(LogLevel.Warning, "{Model} failed: {Problem}")]
+    private static partial void LogFailed(ILogger logger, string model, string problem);
+}

@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Options;
+
+namespace Lamina.Runner;
+
+/// <summary>How the Runner starts and stops backends (section <c>Lamina:Runner</c>).</summary>
+public sealed class RunnerOptions
+{
+    public const string Section = "Lamina:Runner";
+
+    /// <summary>The embedded engine (its apphost or .dll); empty means the copy shipped beside the Runner.</summary>
+    public string? EnginePath { get; set; }
+
+    /// <summary>llama.cpp's server; empty means <c>llama-server</c> from PATH, else the embedded engine.</summary>
+    public string? LlamaServerPath { get; set; }
+
+    /// <summary>The longest a backend may take from start to ready.</summary>
+    public TimeSpan LoadTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a backend has to exit after SIGTERM before its process group is killed.</summary>
+    public TimeSpan StopGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How many lines of each backend's output are kept for its logs and failure reports.</summary>
+    public int LogLines { get; set; } = 200;
+}
+
+public sealed class RunnerOptionsValidator : IValidateOptions<RunnerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RunnerOptions options)
+    {
+        var failures = new List<string>();
+        if (options.LoadTimeout <= TimeSpan.Zero)
+        {
+            failures.Add("Lamina:Runner:LoadTimeout must be a positive duration such as 00:10:00.");
+        }
+
+        if (options.StopGracePeriod < TimeSpan.Zero)
+        {
+            failures.Add("Lamina:Runner:StopGracePeriod must not be negative.");
+        }
+
+        if (options.LogLines < 1)
+        {
+            failures.Add("Lamina:Runner:LogLines must be at least 1.");
+        }
+
+        if (!string.IsNullOrEmpty(options.EnginePath) && !File.Exists(options.EnginePath))
+        {
+            failures.Add($"Lamina:Runner:EnginePath names '{options.EnginePath}', which does not exist.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,10 @@
+namespace Lamina.Shared.Contracts;
+
+/// <summary>What the Registry tells other services about one model: where it is and whether it can run.</summary>
+public sealed record CatalogModel(
+    string Name,
+    string Backend,
+    string? Path,
+    string? ResolvedPath,
+    bool Available,
+    string? Reason);

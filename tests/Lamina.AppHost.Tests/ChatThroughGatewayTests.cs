@@ -1,0 +1,128 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Lamina.TestSupport.Aspire;
+
+namespace Lamina.AppHost.Tests;
+
+[Collection(SystemCollection.Name)]
+public sealed class ChatThroughGatewayTests(SystemFixture fixture)
+{
+    private HttpClient Gateway => fixture.System.Gateway;
+
+    [Fact]
+    public async Task ChatRequestStartsAStoppedModelAndAnswers()
+    {
+        await Gateway.PostAsync($"/models/{LaminaSystem.TinyModel}/stop", null);
+
+        using var response = await Gateway.PostAsJsonAsync("/v1/chat/completions", Chat(stream: false, maxTokens: 8));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("chat.completion", body["object"]!.GetValue<string>());
+        Assert.False(string.IsNullOrEmpty(body["choices"]![0]!["message"]!["content"]!.GetValue<string>()));
+        Assert.Equal("length", body["choices"]![0]!["finish_reason"]!.GetValue<string>());
+        Assert.Equal(8, body["usage"]!["completion_tokens"]!.GetValue<int>());
+
+        var instances = (await Gateway.GetFromJsonAsync<JsonObject>("/instances"))!;
+        var tiny = instances["instances"]!.AsArray().Single(i => i!["model"]!.GetValue<string>() == LaminaSystem.TinyModel)!;
+        Assert.Equal("ready", tiny["state"]!.GetValue<string>());
+        Assert.Equal("embedded", tiny["backend"]!.GetValue<string>());
+        Assert.StartsWith("http://127.0.0.1:", tiny["endpoint"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task StreamingChatArrivesAsServerSentEventsEndingWithDone()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = JsonContent.Create(Chat(stream: true, maxTokens: 12)) };
+        using var response = await Gateway.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
+        var events = await ReadEventsAsync(response);
+        Assert.Equal("[DONE]", events[^1]);
+        var chunks = events[..^1].Select(e => JsonNode.Parse(e)!).ToList();
+        Assert.All(chunks, chunk => Assert.Equal("chat.completion.chunk", chunk["object"]!.GetValue<string>()));
+        var text = string.Concat(chunks.Select(c => c["choices"]?[0]?["delta"]?["content"]?.GetValue<string>()));
+        Assert.False(string.IsNullOrEmpty(text));
+        var last = chunks.Last(c => c["choices"]?[0]?["finish_reason"] is JsonValue);
+        Assert.Equal("length", last["choices"]![0]!["finish_reason"]!.GetValue<string>());
+        Assert.Equal(12, chunks.Last(c => c["usage"] is JsonObject)["usage"]!["completion_tokens"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task StopOnRequestEndsTheBackendProcess()
+    {
+        using var started = await Gateway.PostAsync($"/models/{LaminaSystem.TinyModel}/start", null);
+        Assert.Equal(HttpStatusCode.OK, started.StatusCode);
+        var instance = (await started.Content.ReadFromJsonAsync<JsonObject>())!;
+        var pid = instance["pid"]!.GetValue<int>();
+        Assert.True(ProcessTable.IsAlive(pid));
+
+        using var stopped = await Gateway.PostAsync($"/models/{LaminaSystem.TinyModel}/stop", null);
+
+        Assert.Equal(HttpStatusCode.OK, stopped.StatusCode);
+        Assert.True((await stopped.Content.ReadFromJsonAsync<JsonObject>())!["stopped"]!.GetValue<bool>());
+        Assert.False(ProcessTable.IsAlive(pid));
+        var model = (await Gateway.GetFromJsonAsync<JsonObject>($"/models/{LaminaSystem.TinyModel}"))!;
+        Assert.False(model["active"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task UnknownModelGetsNotFoundInOpenAiShape()
+    {
+        using var response = await Gateway.PostAsJsonAsync("/v1/chat/completions", Chat(stream: false, maxTokens: 4, model: "no-such-model"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var error = (await response.Content.ReadFromJsonAsync<JsonObject>())!["error"]!;
+        Assert.Equal("model_not_found", error["code"]!.GetValue<string>());
+        Assert.Contains("no-such-model", error["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ModelNotOnDiskGetsConflictWithADownloadHint()
+    {
+        using var response = await Gateway.PostAsJsonAsync("/v1/chat/completions", Chat(stream: false, maxTokens: 4, model: LaminaSystem.AbsentModel));
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        var error = (await response.Content.ReadFromJsonAsync<JsonObject>())!["error"]!;
+        Assert.Equal("model_not_downloaded", error["code"]!.GetValue<string>());
+        Assert.Contains("download", error["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task MalformedBodyIsRefusedBeforeAnyBackendStarts()
+    {
+        using var response = await Gateway.PostAsync("/v1/chat/completions", new StringContent("{\"messages\": [", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request_error", (await response.Content.ReadFromJsonAsync<JsonObject>())!["error"]!["type"]!.GetValue<string>());
+    }
+
+    private static object Chat(bool stream, int maxTokens, string model = LaminaSystem.TinyModel) => new
+    {
+        model,
+        messages = new[] { new { role = "user", content = "Say hello." } },
+        max_tokens = maxTokens,
+        ignore_eos = true,
+        seed = 7,
+        stream,
+    };
+
+    private static async Task<List<string>> ReadEventsAsync(HttpResponseMessage response)
+    {
+        var events = new List<string>();
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                events.Add(line["data: ".Length..]);
+            }
+        }
+
+        return events;
+    }
+}

@@ -1,0 +1,118 @@
+using System.Net;
+using System.Net.Sockets;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+using Lamina.TestSupport.Gguf;
+
+namespace Lamina.TestSupport.Aspire;
+
+/// <summary>
+/// The whole Lamina system started through its AppHost, on a temporary manifest and models
+/// folder holding one tiny real model (<c>tiny</c>) and one that is not downloaded (<c>absent</c>).
+/// </summary>
+public sealed class LaminaSystem : IAsyncDisposable
+{
+    public const string TinyModel = "tiny";
+    public const string AbsentModel = "absent";
+
+    private LaminaSystem(string root, string store, int gatewayPort, DistributedApplication app)
+    {
+        Root = root;
+        Store = store;
+        GatewayPort = gatewayPort;
+        App = app;
+        Gateway = new HttpClient { BaseAddress = new Uri($"http://localhost:{gatewayPort}"), Timeout = TimeSpan.FromMinutes(2) };
+    }
+
+    /// <summary>The temporary folder every file and process of this system refers to.</summary>
+    public string Root { get; }
+
+    public string Store { get; }
+
+    public int GatewayPort { get; }
+
+    public DistributedApplication App { get; }
+
+    public HttpClient Gateway { get; }
+
+    /// <summary>The real redis-server when it is installed (as in CI), else the embedded store.</summary>
+    public static string PreferredStore =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
+            .Any(dir => File.Exists(Path.Combine(dir, "redis-server"))) ? "redis-server" : "embedded";
+
+    public static async Task<LaminaSystem> StartAsync(string store, CancellationToken cancellationToken = default)
+    {
+        var root = Directory.CreateTempSubdirectory("lamina-system-").FullName;
+        var models = Directory.CreateDirectory(Path.Combine(root, "models")).FullName;
+        TinyGguf.Write(Path.Combine(models, "tiny.gguf"));
+        var manifest = Path.Combine(root, "models.yaml");
+        await File.WriteAllTextAsync(manifest, $"""
+            models:
+              {TinyModel}:
+                path: tiny.gguf
+                backend: llama.cpp
+                size: "1MB"
+                description: "Tiny random-weight llama for tests"
+                quantization: F32
+              {AbsentModel}:
+                path: absent/absent.gguf
+                backend: llama.cpp
+                description: "Listed but never downloaded"
+                download:
+                  huggingface:
+                    repo_id: example/absent-GGUF
+                    filename: absent.gguf
+            categories:
+              testing: [{TinyModel}]
+            defaults:
+              testing: {TinyModel}
+            """, cancellationToken);
+
+        var port = FreePort();
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Lamina_AppHost>(
+            [
+                $"--Lamina:Manifest={manifest}",
+                $"--Lamina:ModelsDir={models}",
+                $"--Lamina:DataDir={Path.Combine(root, "data")}",
+                $"--Lamina:GatewayPort={port}",
+                $"--Lamina:Store={store}",
+            ],
+            cancellationToken);
+        var app = await builder.BuildAsync(cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(3));
+        await app.StartAsync(timeout.Token);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("gateway", timeout.Token);
+        return new LaminaSystem(root, store, port, app);
+    }
+
+    /// <summary>Processes whose command line or environment mention this system's folder.</summary>
+    public IReadOnlyList<string> ProcessesLeft() => ProcessTable.Mentioning(Root);
+
+    public async ValueTask DisposeAsync()
+    {
+        Gateway.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+
+    /// <summary>Removes the temporary folder once nothing uses it any more.</summary>
+    public void DeleteFiles()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A store still flushing its files is no reason to fail a test; the OS cleans /tmp.
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
