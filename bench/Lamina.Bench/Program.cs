@@ -1,0 +1,18 @@
+using Lamina.Bench.Figures;
+
+// Each figure compares Lamina with its baseline side by side in one run and prints one line.
+IFigure[] figures = [new ColdStart()];
+
+var wanted = args.Length == 0 ? figures : figures.Where(f => args.Contains(f.Name, StringComparer.OrdinalIgnoreCase)).ToArray();
+if (wanted.Length == 0)
+{
+    Console.Error.WriteLine($"unknown figure '{string.Join(' ', args)}'; figures: {string.Join(", ", figures.Select(f => f.Name))}");
+    return 2;
+}
+
+foreach (var figure in wanted)
+{
+    Console.WriteLine(await figure.RunAsync());
+}
+
+return 0;

@@ -1,0 +1,52 @@
+using Lamina.Registry.Catalog;
+using Lamina.TestSupport.Gguf;
+
+namespace Lamina.Registry.Tests;
+
+public sealed class ModelFilesTests : IDisposable
+{
+    private readonly DirectoryInfo _models = Directory.CreateTempSubdirectory("lamina-models-");
+
+    [Fact]
+    public void RelativePathResolvesUnderTheModelsFolder()
+    {
+        var (path, problem) = ModelFiles.Resolve(_models.FullName, "a/b.gguf");
+
+        Assert.Null(problem);
+        Assert.Equal(Path.Combine(_models.FullName, "a", "b.gguf"), path);
+    }
+
+    [Theory]
+    [InlineData("../../etc/passwd")]
+    [InlineData("a/../../outside.gguf")]
+    public void RelativePathThatLeavesTheModelsFolderIsRefused(string escaping)
+    {
+        var (path, problem) = ModelFiles.Resolve(_models.FullName, escaping);
+
+        Assert.Null(path);
+        Assert.Contains("leaves the models folder", problem);
+    }
+
+    [Fact]
+    public void RealGgufIsAvailable()
+    {
+        var file = Path.Combine(_models.FullName, "tiny.gguf");
+        TinyGguf.Write(file);
+
+        Assert.Null(ModelFiles.Check(file));
+    }
+
+    [Fact]
+    public void MissingFileSaysMissing() => Assert.Equal("missing", ModelFiles.Check(Path.Combine(_models.FullName, "nope.gguf")));
+
+    [Fact]
+    public void FileThatIsNotGgufSaysSo()
+    {
+        var file = Path.Combine(_models.FullName, "fake.gguf");
+        File.WriteAllText(file, "<html>404</html>");
+
+        Assert.Equal("not a GGUF file", ModelFiles.Check(file));
+    }
+
+    public void Dispose() => _models.Delete(recursive: true);
+}

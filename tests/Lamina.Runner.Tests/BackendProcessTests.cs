@@ -1,0 +1,75 @@
+using Lamina.Runner.Backends;
+
+namespace Lamina.Runner.Tests;
+
+public sealed class BackendProcessTests
+{
+    [Fact]
+    public async Task StopEndsTheBackendAndTheChildrenItSpawned()
+    {
+        // A backend that spawns a worker, as vLLM does, and ignores SIGTERM in that worker.
+        var plan = new LaunchPlan("test", "/bin/sh", ["-c", "sh -c 'trap \"\" TERM; sleep 300' & echo worker $!; wait"]);
+        await using var backend = BackendProcess.Start(plan, 10, new Dictionary<string, string>());
+        var worker = await WorkerPidAsync(backend);
+
+        await backend.StopAsync(TimeSpan.FromMilliseconds(500));
+
+        Assert.True(backend.Exited.IsCompleted);
+        Assert.False(IsAlive(backend.Pid));
+        await WaitGoneAsync(worker);
+    }
+
+    [Fact]
+    public async Task ExitCodeAndLastOutputLinesAreKept()
+    {
+        var plan = new LaunchPlan("test", "/bin/sh", ["-c", "for i in 1 2 3 4 5; do echo line $i; done; echo failure >&2; exit 3"]);
+        await using var backend = BackendProcess.Start(plan, 3, new Dictionary<string, string>());
+
+        var code = await backend.Exited.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(3, code);
+        await Task.Delay(100); // output events may trail the exit event by a moment
+        Assert.Equal(3, backend.RecentOutput.Count);
+        Assert.Contains("failure", backend.RecentOutput);
+    }
+
+    [Fact]
+    public async Task BackendRunsInAProcessGroupOfItsOwn()
+    {
+        var plan = new LaunchPlan("test", "/bin/sh", ["-c", "sleep 300"]);
+        await using var backend = BackendProcess.Start(plan, 10, new Dictionary<string, string>());
+
+        var stat = await File.ReadAllTextAsync($"/proc/{backend.Pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+
+        Assert.Equal(backend.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), fields[2]); // pgrp
+    }
+
+    private static async Task<int> WorkerPidAsync(BackendProcess backend)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            if (backend.RecentOutput.FirstOrDefault(line => line.StartsWith("worker ", StringComparison.Ordinal)) is { } line)
+            {
+                return int.Parse(line["worker ".Length..], System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            await Task.Delay(25);
+        }
+
+        throw new TimeoutException("the backend never reported its worker");
+    }
+
+    private static async Task WaitGoneAsync(int pid)
+    {
+        for (var i = 0; i < 100 && IsAlive(pid); i++)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.False(IsAlive(pid), $"worker {pid} outlived its backend");
+    }
+
+    private static bool IsAlive(int pid) =>
+        File.Exists($"/proc/{pid}/stat") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);
+}
