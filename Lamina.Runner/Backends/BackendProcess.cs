@@ -22,7 +22,7 @@ public sealed class BackendProcess : IAsyncDisposable
 
     public IReadOnlyList<string> RecentOutput => _output.Lines;
 
-    public static BackendProcess Start(LaunchPlan plan, int keepLines, IReadOnlyDictionary<string, string> environment)
+    public static BackendProcess Start(LaunchPlan plan, int keepLines, IReadOnlyDictionary<string, string?> environment)
     {
         var start = new ProcessStartInfo
         {
@@ -44,7 +44,14 @@ public sealed class BackendProcess : IAsyncDisposable
 
         foreach (var (name, value) in environment)
         {
-            start.Environment[name] = value;
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
         }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };

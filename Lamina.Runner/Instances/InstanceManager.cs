@@ -100,8 +100,8 @@ public sealed partial class InstanceManager(
         }
 
         var endpoint = $"http://127.0.0.1:{port}";
-        var environment = new Dictionary<string, string> { ["LAMINA_PARENT_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-        var process = BackendProcess.Start(plan, options.Value.LogLines, environment);
+        var launchedAt = time.GetTimestamp();
+        var process = BackendProcess.Start(plan, options.Value.LogLines, BackendEnvironment.For(name));
         var instance = new Instance(name, plan, process, endpoint, time.GetUtcNow());
         _running[name] = instance;
         LogStarting(logger, name, plan.Backend, process.Pid, endpoint);
@@ -124,7 +124,7 @@ public sealed partial class InstanceManager(
 
         instance.State = InstanceStates.Ready;
         await store.SaveAsync(instance.Describe());
-        LogReady(logger, name, endpoint);
+        LogReady(logger, name, endpoint, time.GetElapsedTime(launchedAt).TotalMilliseconds);
         _ = WatchAsync(instance);
         return StartOutcome.Ready(instance.Describe());
     }
@@ -172,8 +172,8 @@ public sealed partial class InstanceManager(
     [LoggerMessage(LogLevel.Information, "{Model}: {Note}")]
     private static partial void LogNote(ILogger logger, string model, string note);
 
-    [LoggerMessage(LogLevel.Information, "{Model} is ready at {Endpoint}")]
-    private static partial void LogReady(ILogger logger, string model, string endpoint);
+    [LoggerMessage(LogLevel.Information, "{Model} is ready at {Endpoint} after {Milliseconds:0} ms")]
+    private static partial void LogReady(ILogger logger, string model, string endpoint, double milliseconds);
 
     [LoggerMessage(LogLevel.Information, "{Model} stopped")]
     private static partial void LogStopped(ILogger logger, string model);

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Lamina.Shared.Contracts;
 
 /// <summary>A model server the Runner started, as every service sees it (kept in Redis).</summary>
@@ -10,5 +12,6 @@ public sealed record InstanceInfo(
     DateTimeOffset StartedAt,
     string? Message = null)
 {
+    [JsonIgnore]
     public bool IsReady => State == InstanceStates.Ready;
 }

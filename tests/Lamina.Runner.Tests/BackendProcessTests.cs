@@ -9,7 +9,7 @@ public sealed class BackendProcessTests
     {
         // A backend that spawns a worker, as vLLM does, and ignores SIGTERM in that worker.
         var plan = new LaunchPlan("test", "/bin/sh", ["-c", "sh -c 'trap \"\" TERM; sleep 300' & echo worker $!; wait"]);
-        await using var backend = BackendProcess.Start(plan, 10, new Dictionary<string, string>());
+        await using var backend = BackendProcess.Start(plan, 10, new Dictionary<string, string?>());
         var worker = await WorkerPidAsync(backend);
 
         await backend.StopAsync(TimeSpan.FromMilliseconds(500));
@@ -23,7 +23,7 @@ public sealed class BackendProcessTests
     public async Task ExitCodeAndLastOutputLinesAreKept()
     {
         var plan = new LaunchPlan("test", "/bin/sh", ["-c", "for i in 1 2 3 4 5; do echo line $i; done; echo failure >&2; exit 3"]);
-        await using var backend = BackendProcess.Start(plan, 3, new Dictionary<string, string>());
+        await using var backend = BackendProcess.Start(plan, 3, new Dictionary<string, string?>());
 
         var code = await backend.Exited.WaitAsync(TimeSpan.FromSeconds(10));
 
@@ -37,7 +37,7 @@ public sealed class BackendProcessTests
     public async Task BackendRunsInAProcessGroupOfItsOwn()
     {
         var plan = new LaunchPlan("test", "/bin/sh", ["-c", "sleep 300"]);
-        await using var backend = BackendProcess.Start(plan, 10, new Dictionary<string, string>());
+        await using var backend = BackendProcess.Start(plan, 10, new Dictionary<string, string?>());
 
         var stat = await File.ReadAllTextAsync($"/proc/{backend.Pid}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
