@@ -1,0 +1,5 @@
+namespace Lamina.Engine.Apis.Contracts;
+
+internal sealed record ModelList(string Object, IReadOnlyList<ModelCard> Data);
+
+internal sealed record ModelCard(string Id, string Object, long Created, string OwnedBy);

@@ -1,0 +1,76 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Lamina.AppHost.Tests;
+
+/// <summary>The application model the AppHost builds, read without starting anything.</summary>
+public sealed class AppModelTests
+{
+    [Fact]
+    public async Task EveryLaminaSettingReachesTheServicesAndSecretsTravelAsSecretParameters()
+    {
+        await using var app = await BuildAsync(
+            "--Lamina:Store=embedded",
+            "--Lamina:Runner:LoadTimeout=00:02:00",
+            "--Lamina:HuggingFace:Token=hf_secret_value",
+            "--Lamina:Manifest=relative/models.yaml");
+
+        var runner = Resource<ProjectResource>(app, "runner");
+        var configuration = await ExecutionConfigurationBuilder.Create(runner).WithEnvironmentVariablesConfig()
+            .BuildAsync(app.Services.GetRequiredService<DistributedApplicationExecutionContext>(), NullLogger.Instance, CancellationToken.None);
+        var environment = configuration.EnvironmentVariables.ToDictionary(pair => pair.Key, pair => pair.Value);
+
+        Assert.Equal("00:02:00", environment["Lamina__Runner__LoadTimeout"]);
+        Assert.True(Path.IsPathRooted(environment["Lamina__Manifest"]));
+        Assert.EndsWith(Path.Combine("relative", "models.yaml"), environment["Lamina__Manifest"]);
+        var token = Assert.Single(app.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>(), p => p.Name == "huggingface-token");
+        Assert.True(token.Secret);
+        Assert.True(environment.ContainsKey("Lamina__HuggingFace__Token"));
+    }
+
+    [Fact]
+    public async Task ResourcesHaveTheirStableNames()
+    {
+        await using var app = await BuildAsync("--Lamina:Store=embedded");
+
+        var names = app.Services.GetRequiredService<DistributedApplicationModel>().Resources.Select(r => r.Name).ToHashSet();
+
+        Assert.Superset(new HashSet<string> { "redis", "registry", "downloader", "runner", "gateway" }, names);
+    }
+
+    [Fact]
+    public async Task GatewayListensOnTheConfiguredPortWithoutAProxy()
+    {
+        await using var app = await BuildAsync("--Lamina:Store=embedded", "--Lamina:GatewayPort=9123");
+
+        var endpoint = Resource<ProjectResource>(app, "gateway").Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "http");
+
+        Assert.Equal(9123, endpoint.Port);
+        Assert.Equal(9123, endpoint.TargetPort);
+        Assert.False(endpoint.IsProxied);
+    }
+
+    [Theory]
+    [InlineData("--Lamina:Store=floppy", "Lamina:Store")]
+    [InlineData("--Lamina:GatewayPort=99999", "Lamina:GatewayPort")]
+    public async Task BadSettingIsRefusedNamingTheKey(string argument, string key)
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => BuildAsync(argument));
+
+        Assert.Contains(key, Flatten(error));
+    }
+
+    private static async Task<DistributedApplication> BuildAsync(params string[] args)
+    {
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Lamina_AppHost>(args);
+        return await builder.BuildAsync();
+    }
+
+    private static T Resource<T>(DistributedApplication app, string name) where T : IResource =>
+        app.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<T>().Single(r => r.Name == name);
+
+    private static string Flatten(Exception error) => error.InnerException is null ? error.Message : error.Message + " " + Flatten(error.InnerException);
+}

@@ -1,0 +1,29 @@
+namespace Lamina.TestSupport.Gguf;
+
+/// <summary>Value types of GGUF metadata, numbered as the format defines them.</summary>
+internal enum GgufValueType : uint
+{
+    UInt8 = 0,
+    Int8 = 1,
+    UInt16 = 2,
+    Int16 = 3,
+    UInt32 = 4,
+    Int32 = 5,
+    Float32 = 6,
+    Bool = 7,
+    String = 8,
+    Array = 9,
+    UInt64 = 10,
+    Int64 = 11,
+    Float64 = 12,
+}
+
+/// <summary>The ggml tensor types this writer emits, numbered as ggml defines them.</summary>
+internal enum GgmlType : uint
+{
+    F32 = 0,
+    F16 = 1,
+}
+
+/// <summary>One tensor: dimensions innermost first, as ggml's ne[] lists them.</summary>
+internal sealed record GgufTensor(string Name, long[] Dimensions, GgmlType Type, byte[] Data);
