@@ -1,0 +1,53 @@
+using StackExchange.Redis;
+
+namespace Lamina.Store.Tests;
+
+[Collection(StoreCollection.Name)]
+public sealed class StringCommandTests(StoreFixture store)
+{
+    private readonly IDatabase _db = store.Db;
+
+    [Fact]
+    public async Task SetNxPxTakesTheKeyOnceAndReleasesItWhenItExpires()
+    {
+        var key = $"lock:{Guid.NewGuid():N}";
+
+        Assert.Equal("OK", (string?)await _db.ExecuteAsync("SET", key, "owner-a", "NX", "PX", 400));
+        Assert.True((await _db.ExecuteAsync("SET", key, "owner-b", "NX", "PX", 400)).IsNull);
+        Assert.Equal("owner-a", await _db.StringGetAsync(key));
+        Assert.InRange((long)await _db.ExecuteAsync("PTTL", key), 1, 400);
+
+        await Eventually.NullAsync(() => _db.StringGetAsync(key));
+        Assert.Equal("OK", (string?)await _db.ExecuteAsync("SET", key, "owner-b", "NX", "PX", 400));
+        Assert.Equal("owner-b", await _db.StringGetAsync(key));
+    }
+
+    [Fact]
+    public async Task ExpireAndPexpireSetTheTtlThatTtlReports()
+    {
+        var key = $"ttl:{Guid.NewGuid():N}";
+        await _db.StringSetAsync(key, "v");
+        Assert.Equal(-1, (long)await _db.ExecuteAsync("TTL", key));
+
+        Assert.Equal(1, (long)await _db.ExecuteAsync("EXPIRE", key, 100));
+        Assert.InRange((long)await _db.ExecuteAsync("TTL", key), 99, 100);
+
+        Assert.Equal(1, (long)await _db.ExecuteAsync("PEXPIRE", key, 300));
+        Assert.InRange((long)await _db.ExecuteAsync("PTTL", key), 1, 300);
+        await Eventually.NullAsync(() => _db.StringGetAsync(key));
+        Assert.Equal(-2, (long)await _db.ExecuteAsync("TTL", key));
+    }
+
+    [Fact]
+    public async Task DelRemovesOnlyTheKeysThatExist()
+    {
+        var a = $"del:{Guid.NewGuid():N}";
+        var b = $"del:{Guid.NewGuid():N}";
+        await _db.StringSetAsync(a, "1");
+        await _db.StringSetAsync(b, "2");
+
+        Assert.Equal(2, (long)await _db.ExecuteAsync("DEL", a, b, $"del:{Guid.NewGuid():N}"));
+        Assert.True((await _db.StringGetAsync(a)).IsNull);
+        Assert.False(await _db.KeyExistsAsync(b));
+    }
+}
