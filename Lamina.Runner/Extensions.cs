@@ -17,7 +17,6 @@ public static class Extensions
         builder.Services.AddSingleton<IValidateOptions<RunnerOptions>, RunnerOptionsValidator>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHttpClient<RegistryClient>(client => client.BaseAddress = new("https+http://registry"));
-        builder.Services.AddHttpClient(BackendProbe.ClientName).WithoutResilience();
         builder.Services.AddSingleton<BackendResolver>();
         builder.Services.AddSingleton<BackendProbe>();
         builder.Services.AddSingleton<InstanceStore>();

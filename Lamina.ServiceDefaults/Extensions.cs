@@ -62,7 +62,9 @@ public static class Extensions
                     options.Filter = context =>
                         !context.Request.Path.StartsWithSegments(HealthEndpointPath)
                         && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
-                .AddHttpClientInstrumentation());
+                // Readiness polls of model servers are many and say nothing; leave them out of traces.
+                .AddHttpClientInstrumentation(options =>
+                    options.FilterHttpRequestMessage = request => request.RequestUri?.AbsolutePath != HealthEndpointPath));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {

@@ -12,6 +12,7 @@ public static class InstancesApi
         var api = app.MapGroup("/instances").WithTags("Instances");
         api.MapGet("/", List).WithName("ListInstances").WithSummary("Every model server this Runner supervises.");
         api.MapGet("/{model}", Get).WithName("GetInstance").WithSummary("One model's server.");
+        api.MapGet("/{model}/logs", Logs).WithName("GetInstanceLogs").WithSummary("The last lines the model's backend printed.");
         api.MapPost("/{model}/start", Start).WithName("StartInstance").WithSummary("Starts the model's backend and waits until it is ready.");
         api.MapPost("/{model}/stop", Stop).WithName("StopInstance").WithSummary("Stops the model's backend and its children.");
         return app;
@@ -28,6 +29,11 @@ public static class InstancesApi
             ? TypedResults.Ok(instance)
             : TypedResults.Problem($"model '{model}' is not running; start it with POST /models/{model}/start", statusCode: StatusCodes.Status404NotFound, title: "Not running");
 
+    public static Results<Ok<InstanceLogs>, ProblemHttpResult> Logs(string model, InstanceManager manager) =>
+        manager.RecentOutput(model) is { } lines
+            ? TypedResults.Ok(new InstanceLogs(model, lines))
+            : TypedResults.Problem($"model '{model}' has not been started since the Runner started", statusCode: StatusCodes.Status404NotFound, title: "No logs");
+
     public static async Task<Results<Ok<InstanceInfo>, ProblemHttpResult>> Start(string model, InstanceManager manager, CancellationToken cancellationToken)
     {
         var outcome = await manager.StartAsync(model, cancellationToken);
@@ -43,6 +49,8 @@ public static class InstancesApi
     }
 
     public sealed record InstanceList(IReadOnlyList<InstanceInfo> Instances, int Total);
+
+    public sealed record InstanceLogs(string Model, IReadOnlyList<string> Lines);
 
     public sealed record StopResult(string Model, bool Stopped, bool Active);
 }

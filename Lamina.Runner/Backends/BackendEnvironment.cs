@@ -17,6 +17,8 @@ public static class BackendEnvironment
         ["HTTP_PORTS"] = null,
         ["HTTPS_PORTS"] = null,
         ["OTEL_SERVICE_NAME"] = $"backend-{model}",
+        // Backend output is kept as plain lines for logs and failure reports.
+        ["DOTNET_SYSTEM_CONSOLE_ALLOW_ANSI_COLOR_REDIRECTION"] = null,
         ["LAMINA_PARENT_PID"] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
     };
 }

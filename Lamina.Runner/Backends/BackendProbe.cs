@@ -1,17 +1,20 @@
 namespace Lamina.Runner.Backends;
 
 /// <summary>Waits until a backend answers its readiness check, fails, or runs out of time.</summary>
-public sealed class BackendProbe(IHttpClientFactory clients, TimeProvider time)
+public sealed class BackendProbe(TimeProvider time) : IDisposable
 {
-    public const string ClientName = "backend-probe";
-
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(10);
+
+    // A plain client: polls are many and cheap, and must not be retried, logged or discovered.
+    private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = TimeSpan.FromSeconds(2) })
+    {
+        Timeout = TimeSpan.FromSeconds(5),
+    };
 
     /// <summary>True when ready; false when the process exited first. Throws <see cref="TimeoutException"/> past the deadline.</summary>
     public async Task<bool> WaitReadyAsync(string endpoint, BackendProcess process, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var http = clients.CreateClient(ClientName);
-        http.Timeout = TimeSpan.FromSeconds(5);
+        var health = new Uri($"{endpoint}/health");
         var deadline = time.GetUtcNow() + timeout;
         while (!process.Exited.IsCompleted)
         {
@@ -22,7 +25,7 @@ public sealed class BackendProbe(IHttpClientFactory clients, TimeProvider time)
 
             try
             {
-                using var response = await http.GetAsync($"{endpoint}/health", cancellationToken);
+                using var response = await _http.GetAsync(health, cancellationToken);
                 if (response.IsSuccessStatusCode)
                 {
                     return true;
@@ -39,4 +42,6 @@ public sealed class BackendProbe(IHttpClientFactory clients, TimeProvider time)
 
         return false;
     }
+
+    public void Dispose() => _http.Dispose();
 }

@@ -23,8 +23,12 @@ public sealed partial class InstanceManager(
     private readonly ConcurrentDictionary<string, Instance> _running = new();
     private readonly ConcurrentDictionary<string, Lazy<Task<StartOutcome>>> _starting = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<string, BackendProcess> _lastProcess = new();
 
     public IEnumerable<InstanceInfo> List() => _running.Values.Select(instance => instance.Describe());
+
+    /// <summary>The last lines of the model's latest backend, running or not; null if it never ran.</summary>
+    public IReadOnlyList<string>? RecentOutput(string model) => _lastProcess.TryGetValue(model, out var process) ? process.RecentOutput : null;
 
     public InstanceInfo? Find(string model) => _running.TryGetValue(model, out var instance) ? instance.Describe() : null;
 
@@ -102,6 +106,7 @@ public sealed partial class InstanceManager(
         var endpoint = $"http://127.0.0.1:{port}";
         var launchedAt = time.GetTimestamp();
         var process = BackendProcess.Start(plan, options.Value.LogLines, BackendEnvironment.For(name));
+        _lastProcess[name] = process;
         var instance = new Instance(name, plan, process, endpoint, time.GetUtcNow());
         _running[name] = instance;
         LogStarting(logger, name, plan.Backend, process.Pid, endpoint);

@@ -3,6 +3,8 @@ using System.Net.Sockets;
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
 using Lamina.TestSupport.Gguf;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Lamina.TestSupport.Aspire;
 
@@ -78,6 +80,11 @@ public sealed class LaminaSystem : IAsyncDisposable
                 $"--Lamina:Store={store}",
             ],
             cancellationToken);
+        // The services' own logs are in the dashboard; failed health checks while they start are expected.
+        builder.Services.AddLogging(logging => logging
+            .SetMinimumLevel(LogLevel.Warning)
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
+            .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error));
         var app = await builder.BuildAsync(cancellationToken);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromMinutes(3));
