@@ -7,18 +7,21 @@ public sealed class BackendProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly OutputTail _output;
-    private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<int> _processExited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _outputClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _errorClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private BackendProcess(Process process, OutputTail output)
     {
         _process = process;
         _output = output;
+        Exited = ExitWithOutputAsync();
     }
 
     public int Pid => _process.Id;
 
-    /// <summary>Completes with the exit code when the backend's process ends.</summary>
-    public Task<int> Exited => _exited.Task;
+    /// <summary>Completes with the exit code when the backend's process ends and its last words are read.</summary>
+    public Task<int> Exited { get; }
 
     public IReadOnlyList<string> RecentOutput => _output.Lines;
 
@@ -56,13 +59,34 @@ public sealed class BackendProcess : IAsyncDisposable
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var backend = new BackendProcess(process, new OutputTail(keepLines));
-        process.OutputDataReceived += (_, e) => backend._output.Add(e.Data);
-        process.ErrorDataReceived += (_, e) => backend._output.Add(e.Data);
-        process.Exited += (_, _) => backend._exited.TrySetResult(process.ExitCode);
+        process.OutputDataReceived += (_, e) => backend.Read(e.Data, backend._outputClosed);
+        process.ErrorDataReceived += (_, e) => backend.Read(e.Data, backend._errorClosed);
+        process.Exited += (_, _) => backend._processExited.TrySetResult(process.ExitCode);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return backend;
+    }
+
+    private void Read(string? line, TaskCompletionSource closed)
+    {
+        if (line is null)
+        {
+            closed.TrySetResult();
+        }
+        else
+        {
+            _output.Add(line);
+        }
+    }
+
+    private async Task<int> ExitWithOutputAsync()
+    {
+        var code = await _processExited.Task;
+
+        // The last lines explain a failure; a child that inherited the pipes may hold them open, so wait only briefly.
+        await Task.WhenAny(Task.WhenAll(_outputClosed.Task, _errorClosed.Task), Task.Delay(TimeSpan.FromSeconds(1)));
+        return code;
     }
 
     /// <summary>SIGTERM to the whole group, then SIGKILL once the grace period is over.</summary>

@@ -22,13 +22,12 @@ public sealed class BackendProcessTests
     [Fact]
     public async Task ExitCodeAndLastOutputLinesAreKept()
     {
-        var plan = new LaunchPlan("test", "/bin/sh", ["-c", "for i in 1 2 3 4 5; do echo line $i; done; echo failure >&2; exit 3"]);
+        var plan = new LaunchPlan("test", "/bin/sh", ["-c", "for i in 1 2 3 4 5; do echo line $i; done; sleep 0.2; echo failure >&2; exit 3"]);
         await using var backend = BackendProcess.Start(plan, 3, new Dictionary<string, string?>());
 
         var code = await backend.Exited.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(3, code);
-        await Task.Delay(100); // output events may trail the exit event by a moment
         Assert.Equal(3, backend.RecentOutput.Count);
         Assert.Contains("failure", backend.RecentOutput);
     }
