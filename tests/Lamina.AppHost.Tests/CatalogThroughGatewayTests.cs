@@ -15,8 +15,8 @@ public sealed class CatalogThroughGatewayTests(SystemFixture fixture)
     {
         var body = (await Gateway.GetFromJsonAsync<JsonObject>("/models"))!;
 
-        Assert.Equal(2, body["total"]!.GetValue<int>());
-        Assert.Equal(1, body["available"]!.GetValue<int>());
+        Assert.Equal(3, body["total"]!.GetValue<int>());
+        Assert.Equal(2, body["available"]!.GetValue<int>());
         Assert.NotNull(body["active"]);
         var tiny = body["models"]![LaminaSystem.TinyModel]!;
         Assert.True(tiny["available"]!.GetValue<bool>());
@@ -44,7 +44,7 @@ public sealed class CatalogThroughGatewayTests(SystemFixture fixture)
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
-        Assert.Contains("known models: absent, tiny", problem["detail"]!.GetValue<string>());
+        Assert.Contains("known models: absent, broken, tiny", problem["detail"]!.GetValue<string>());
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class CatalogThroughGatewayTests(SystemFixture fixture)
 
         Assert.Equal("list", body["object"]!.GetValue<string>());
         var ids = body["data"]!.AsArray().Select(m => m!["id"]!.GetValue<string>()).Order().ToList();
-        Assert.Equal([LaminaSystem.AbsentModel, LaminaSystem.TinyModel], ids);
+        Assert.Equal([LaminaSystem.AbsentModel, LaminaSystem.BrokenModel, LaminaSystem.TinyModel], ids);
     }
 
     [Fact]

@@ -93,6 +93,20 @@ public sealed class ChatThroughGatewayTests(SystemFixture fixture)
     }
 
     [Fact]
+    public async Task BackendThatDiesWhileLoadingIsABadGatewayWithItsLastWords()
+    {
+        using var response = await Gateway.PostAsJsonAsync("/v1/chat/completions", Chat(stream: false, maxTokens: 4, model: LaminaSystem.BrokenModel));
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        var error = (await response.Content.ReadFromJsonAsync<JsonObject>())!["error"]!;
+        Assert.Equal("backend_failed", error["code"]!.GetValue<string>());
+        Assert.Contains("exited with code", error["message"]!.GetValue<string>());
+        var instance = (await Gateway.GetFromJsonAsync<JsonObject>("/instances"))!["instances"]!.AsArray()
+            .SingleOrDefault(i => i!["model"]!.GetValue<string>() == LaminaSystem.BrokenModel);
+        Assert.Null(instance);
+    }
+
+    [Fact]
     public async Task MalformedBodyIsRefusedBeforeAnyBackendStarts()
     {
         using var response = await Gateway.PostAsync("/v1/chat/completions", new StringContent("{\"messages\": [", Encoding.UTF8, "application/json"));

@@ -10,12 +10,14 @@ namespace Lamina.TestSupport.Aspire;
 
 /// <summary>
 /// The whole Lamina system started through its AppHost, on a temporary manifest and models
-/// folder holding one tiny real model (<c>tiny</c>) and one that is not downloaded (<c>absent</c>).
+/// folder holding one tiny real model (<c>tiny</c>), one that is not downloaded (<c>absent</c>) and one whose
+/// file no backend can load (<c>broken</c>).
 /// </summary>
 public sealed class LaminaSystem : IAsyncDisposable
 {
     public const string TinyModel = "tiny";
     public const string AbsentModel = "absent";
+    public const string BrokenModel = "broken";
 
     private LaminaSystem(string root, string store, int gatewayPort, DistributedApplication app)
     {
@@ -47,6 +49,8 @@ public sealed class LaminaSystem : IAsyncDisposable
         var root = Directory.CreateTempSubdirectory("lamina-system-").FullName;
         var models = Directory.CreateDirectory(Path.Combine(root, "models")).FullName;
         TinyGguf.Write(Path.Combine(models, "tiny.gguf"));
+        // Right magic, wrong everything else: on disk and "available", but no backend can load it.
+        await File.WriteAllBytesAsync(Path.Combine(models, "broken.gguf"), [.. "GGUF"u8, 3, 0, 0, 0, .. Enumerable.Repeat((byte)0xEE, 64)], cancellationToken);
         var manifest = Path.Combine(root, "models.yaml");
         await File.WriteAllTextAsync(manifest, $"""
             models:
@@ -56,6 +60,10 @@ public sealed class LaminaSystem : IAsyncDisposable
                 size: "1MB"
                 description: "Tiny random-weight llama for tests"
                 quantization: F32
+              {BrokenModel}:
+                path: broken.gguf
+                backend: embedded
+                description: "A GGUF header that lies"
               {AbsentModel}:
                 path: absent/absent.gguf
                 backend: llama.cpp
