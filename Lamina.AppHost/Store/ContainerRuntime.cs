@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Lamina.Shared.Hosting;
 
 namespace Lamina.AppHost.Store;
 
@@ -8,7 +9,7 @@ public static class ContainerRuntime
     public static bool Answers()
     {
         var runtime = Environment.GetEnvironmentVariable("DOTNET_ASPIRE_CONTAINER_RUNTIME") ?? "docker";
-        if (Executables.Find(runtime) is not { } path)
+        if (LocalMachine.FindOnPath(runtime) is not { } path)
         {
             return false;
         }

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using System.Net;
-using System.Net.Sockets;
+using Lamina.Shared.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Lamina.AppHost.Store;
@@ -17,7 +16,7 @@ public static class StoreExtensions
         if (kind == StoreKind.Auto)
         {
             kind = ContainerRuntime.Answers() ? StoreKind.Container
-                : Executables.Find("redis-server") is not null ? StoreKind.RedisServer
+                : LocalMachine.FindOnPath("redis-server") is not null ? StoreKind.RedisServer
                 : StoreKind.Embedded;
         }
 
@@ -25,9 +24,9 @@ public static class StoreExtensions
         return kind switch
         {
             StoreKind.Container => builder.AddRedis("redis").WithDataVolume("lamina-redis").WithPersistence(),
-            StoreKind.RedisServer => builder.AddLocalStore(Executables.Find("redis-server") ?? "redis-server", settings, (port, dir) =>
+            StoreKind.RedisServer => builder.AddLocalStore(LocalMachine.FindOnPath("redis-server") ?? "redis-server", settings, (port, dir) =>
                 ["--port", port, "--bind", "127.0.0.1", "--appendonly", "yes", "--dir", dir, "--save", ""]),
-            _ => builder.AddLocalStore(Executables.DotnetHost(), settings, (port, dir) =>
+            _ => builder.AddLocalStore(LocalMachine.DotnetHost(), settings, (port, dir) =>
                 [Path.Combine(AppContext.BaseDirectory, "Lamina.Store.dll"), "--port", port, "--bind", "127.0.0.1", "--dir", dir]),
         };
     }
@@ -39,7 +38,7 @@ public static class StoreExtensions
         Directory.CreateDirectory(dataDir);
 
         // A port of our own, not proxied: every Redis call of every service saves a hop.
-        var port = FreePort();
+        var port = LocalMachine.FreePort();
         var store = new StoreResource("redis", command, dataDir);
         var check = $"{store.Name}-ping";
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(check, _ => new StorePingCheck(store), HealthStatus.Unhealthy, tags: null));
@@ -55,11 +54,4 @@ public static class StoreExtensions
         StoreKind.RedisServer => "redis-server from PATH (append-only file under the data folder)",
         _ => "embedded Garnet store (no container engine and no redis-server found)",
     };
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,4 +1,5 @@
 using Lamina.Shared.Contracts;
+using Lamina.Shared.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Lamina.Runner.Backends;
@@ -39,10 +40,7 @@ public sealed class BackendResolver(IOptions<RunnerOptions> options)
             return File.Exists(configured) ? configured : null;
         }
 
-        return (Environment.GetEnvironmentVariable("PATH") ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(dir => Path.Combine(dir, "llama-server"))
-            .FirstOrDefault(File.Exists);
+        return LocalMachine.FindOnPath("llama-server");
     }
 
     private static (string, string[]) FindEngine(string? configured)
@@ -55,13 +53,7 @@ public sealed class BackendResolver(IOptions<RunnerOptions> options)
             return (path, []);
         }
 
-        // A framework-dependent engine runs under the same dotnet host as the Runner.
-        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (string.IsNullOrEmpty(host) || !File.Exists(host))
-        {
-            host = Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
-        }
-
-        return (host, ["exec", path]);
+        // A framework-dependent engine runs under the dotnet host.
+        return (LocalMachine.DotnetHost(), ["exec", path]);
     }
 }

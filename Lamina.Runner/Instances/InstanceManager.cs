@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using Lamina.Runner.Backends;
 using Lamina.Shared.Contracts;
+using Lamina.Shared.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Lamina.Runner.Instances;
@@ -91,7 +90,7 @@ public sealed partial class InstanceManager(
             await previous.Process.DisposeAsync();
         }
 
-        var port = FreePort();
+        var port = LocalMachine.FreePort();
         var (plan, problem) = resolver.Resolve(model, port);
         if (plan is null)
         {
@@ -155,13 +154,6 @@ public sealed partial class InstanceManager(
 
     private static string Tail(BackendProcess process) =>
         string.Join(" | ", process.RecentOutput.TakeLast(5));
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public Task StartAsync(CancellationToken cancellationToken) => store.ClearAsync();
 

@@ -38,10 +38,16 @@ public sealed class BackendProcessTests
         var plan = new LaunchPlan("test", "/bin/sh", ["-c", "sleep 300"]);
         await using var backend = BackendProcess.Start(plan, 10, new Dictionary<string, string?>());
 
-        var stat = await File.ReadAllTextAsync($"/proc/{backend.Pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // setsid runs in the child right after exec, so the new group appears a moment after Start returns.
+        var group = "";
+        for (var i = 0; i < 100 && group != backend.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture); i++)
+        {
+            await Task.Delay(10);
+            var stat = await File.ReadAllTextAsync($"/proc/{backend.Pid}/stat");
+            group = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[2];
+        }
 
-        Assert.Equal(backend.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), fields[2]); // pgrp
+        Assert.Equal(backend.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), group);
     }
 
     private static async Task<int> WorkerPidAsync(BackendProcess backend)

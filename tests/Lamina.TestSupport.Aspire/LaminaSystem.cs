@@ -1,7 +1,6 @@
-using System.Net;
-using System.Net.Sockets;
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
+using Lamina.Shared.Hosting;
 using Lamina.TestSupport.Gguf;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -41,8 +40,7 @@ public sealed class LaminaSystem : IAsyncDisposable
 
     /// <summary>The real redis-server when it is installed (as in CI), else the embedded store.</summary>
     public static string PreferredStore =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
-            .Any(dir => File.Exists(Path.Combine(dir, "redis-server"))) ? "redis-server" : "embedded";
+        LocalMachine.FindOnPath("redis-server") is null ? "embedded" : "redis-server";
 
     public static async Task<LaminaSystem> StartAsync(string store, CancellationToken cancellationToken = default)
     {
@@ -78,7 +76,7 @@ public sealed class LaminaSystem : IAsyncDisposable
               testing: {TinyModel}
             """, cancellationToken);
 
-        var port = FreePort();
+        var port = LocalMachine.FreePort();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Lamina_AppHost>(
             [
                 $"--Lamina:Manifest={manifest}",
@@ -122,12 +120,5 @@ public sealed class LaminaSystem : IAsyncDisposable
         {
             // A store still flushing its files is no reason to fail a test; the OS cleans /tmp.
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using Lamina.Shared.Hosting;
 using Lamina.TestSupport.Aspire;
 
 namespace Lamina.Bench.Figures;
@@ -56,9 +55,9 @@ public sealed class ColdStart : IFigure
     /// <summary>Starts the engine as the Runner does, polls its health as the Runner does, then asks it.</summary>
     private static async Task<TimeSpan> DirectAsync(string model)
     {
-        var port = FreePort();
+        var port = LocalMachine.FreePort();
         var engine = Path.Combine(AppContext.BaseDirectory, "Lamina.Engine.dll");
-        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path ? path : "dotnet";
+        var host = LocalMachine.DotnetHost();
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(new ProcessStartInfo(host, ["exec", engine, "-m", model, "--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-a", LaminaSystem.TinyModel])
         {
@@ -98,12 +97,5 @@ public sealed class ColdStart : IFigure
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
