@@ -14,8 +14,11 @@ public static class Extensions
             .BindConfiguration(RegistryOptions.Section)
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>();
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ModelCatalog>();
+        builder.Services.AddHostedService<ManifestWatcher>();
         builder.Services.AddSingleton<LiveInstances>();
+        builder.Services.AddSingleton<Suggester>();
         builder.Services.AddHealthChecks().AddCheck<ManifestHealthCheck>("manifest");
         builder.Services.ConfigureHttpJsonOptions(options => LaminaJson.Configure(options.SerializerOptions));
     }

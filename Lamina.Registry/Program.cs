@@ -9,6 +9,9 @@ builder.Services.AddProblemDetails();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapModelsApi();
+app.MapManifestApi();
+app.MapCatalogApi();
+app.MapSuggestApi();
 app.Run();
 
 public partial class Program;

@@ -8,6 +8,10 @@ public static class ServiceRoutes
     public static IReadOnlyList<RouteConfig> Routes { get; } =
     [
         Route("models", "registry", "/models/{**rest}"),
+        Route("manifest", "registry", "/manifest"),
+        Route("categories", "registry", "/categories"),
+        Route("stats", "registry", "/stats"),
+        Route("suggest", "registry", "/suggest", "POST"),
         Route("model-start", "runner", "/models/{name}/start", "POST", "/instances/{name}/start"),
         Route("model-stop", "runner", "/models/{name}/stop", "POST", "/instances/{name}/stop"),
         Route("instances", "runner", "/instances/{**rest}"),

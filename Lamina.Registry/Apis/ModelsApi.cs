@@ -18,24 +18,31 @@ public static class ModelsApi
         return app;
     }
 
-    public static async Task<Ok<JsonObject>> ListModels(ModelCatalog catalog, LiveInstances live)
+    public static async Task<Ok<JsonObject>> ListModels(
+        ModelCatalog catalog, LiveInstances live, bool? available, string? backend, string? category, [FromQuery(Name = "use_case")] string? useCase, string? tag)
     {
+        var query = new ModelQuery(available, backend, category, useCase, tag);
+        var manifest = catalog.Manifest;
         var instances = await live.ReadAsync();
         var models = new JsonObject();
-        var available = 0;
-        foreach (var model in catalog.Manifest.Models.Values)
+        var onDisk = 0;
+        foreach (var model in manifest.Models.Values)
         {
             var entry = Describe(catalog, model, instances);
-            available += entry["available"]!.GetValue<bool>() ? 1 : 0;
-            models[model.Name] = entry;
+            var isAvailable = entry["available"]!.GetValue<bool>();
+            if (query.Matches(model, manifest, isAvailable))
+            {
+                onDisk += isAvailable ? 1 : 0;
+                models[model.Name] = entry;
+            }
         }
 
         return TypedResults.Ok(new JsonObject
         {
             ["models"] = models,
             ["total"] = models.Count,
-            ["available"] = available,
-            ["active"] = instances.Keys.Count(catalog.Manifest.Models.ContainsKey),
+            ["available"] = onDisk,
+            ["active"] = instances.Keys.Count(models.ContainsKey),
         });
     }
 

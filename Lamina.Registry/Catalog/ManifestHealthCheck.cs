@@ -6,5 +6,7 @@ namespace Lamina.Registry.Catalog;
 public sealed class ManifestHealthCheck(ModelCatalog catalog) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(catalog.Error is { } error ? HealthCheckResult.Degraded(error) : HealthCheckResult.Healthy());
+        Task.FromResult(catalog.Current.Problems is { Count: > 0 } problems
+            ? HealthCheckResult.Degraded($"{problems.Count} manifest problem(s), see GET /manifest: {problems[0]}")
+            : HealthCheckResult.Healthy());
 }

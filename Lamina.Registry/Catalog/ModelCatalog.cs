@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Lamina.Shared.Contracts;
 using Lamina.Shared.Manifest;
 using Microsoft.Extensions.Options;
@@ -5,84 +6,82 @@ using Microsoft.Extensions.Options;
 namespace Lamina.Registry.Catalog;
 
 /// <summary>
-/// The manifest as last read, re-read when the file changes (checked by its size and
-/// write time on each use, which costs one stat).
+/// The manifest as last read. A reload that finds the file broken keeps serving the last good
+/// models and reports the problems; readers never wait for a reload.
 /// </summary>
-public sealed partial class ModelCatalog(IOptions<RegistryOptions> options, ILogger<ModelCatalog> logger)
+public sealed partial class ModelCatalog(IOptions<RegistryOptions> options, TimeProvider time, ILogger<ModelCatalog> logger)
 {
     private readonly Lock _gate = new();
-    private readonly string _manifestPath = Path.GetFullPath(options.Value.Manifest);
-    private readonly string _modelsDir = Path.GetFullPath(options.Value.ModelsDir);
-    private (DateTime WrittenAt, long Length) _stamp;
-    private ModelManifest _manifest = ModelManifest.Empty;
-    private string? _error;
-    private bool _loaded;
+    private (DateTime WrittenAt, long Length) _stamp = (DateTime.MinValue, -1);
+    private volatile CatalogSnapshot _current = CatalogSnapshot.Empty;
 
-    public string ManifestPath => _manifestPath;
+    public string ManifestPath { get; } = Path.GetFullPath(options.Value.Manifest);
 
-    public string ModelsDir => _modelsDir;
+    public string ModelsDir { get; } = Path.GetFullPath(options.Value.ModelsDir);
 
-    /// <summary>Why the manifest could not be read, or null when it was.</summary>
-    public string? Error
-    {
-        get
-        {
-            Refresh();
-            return _error;
-        }
-    }
+    public CatalogSnapshot Current => _current;
 
-    public ModelManifest Manifest
-    {
-        get
-        {
-            Refresh();
-            return _manifest;
-        }
-    }
+    public ModelManifest Manifest => _current.Manifest;
 
     public CatalogModel Describe(ModelEntry model)
     {
-        var (resolved, problem) = ModelFiles.Resolve(_modelsDir, model.Path);
+        var (resolved, problem) = ModelFiles.Resolve(ModelsDir, model.Path);
         problem ??= resolved is null ? "no path" : ModelFiles.Check(resolved);
         return new CatalogModel(model.Name, model.Backend, model.Path, resolved, problem is null, problem);
     }
 
-    private void Refresh()
+    /// <summary>Reads the file again if it changed since the last reading; true when the snapshot changed.</summary>
+    public bool Refresh()
     {
-        var file = new FileInfo(_manifestPath);
-        var stamp = file.Exists ? (file.LastWriteTimeUtc, file.Length) : default;
+        var file = new FileInfo(ManifestPath);
+        var stamp = file.Exists ? (file.LastWriteTimeUtc, file.Length) : (DateTime.MinValue, 0);
         lock (_gate)
         {
-            if (_loaded && stamp == _stamp)
+            if (stamp == _stamp)
             {
-                return;
+                return false;
             }
 
             _stamp = stamp;
-            _loaded = true;
-            try
-            {
-                _manifest = ManifestReader.ReadFile(_manifestPath);
-                _error = null;
-                LogLoaded(logger, _manifest.Models.Count, _manifestPath);
-            }
-            catch (ManifestException e)
-            {
-                _error = e.Message;
-                LogUnreadable(logger, e.Message);
-            }
-            catch (IOException e)
-            {
-                _error = $"{_manifestPath}: {e.Message}";
-                LogUnreadable(logger, _error);
-            }
+            var next = Load();
+            var changed = next.ETag != _current.ETag || !next.Problems.SequenceEqual(_current.Problems);
+            _current = next;
+            return changed;
+        }
+    }
+
+    private CatalogSnapshot Load()
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(ManifestPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            var missing = $"{ManifestPath}: cannot be read ({e.Message}); create it or set Lamina:Manifest to the models.yaml to use";
+            LogUnreadable(logger, missing);
+            return _current with { Problems = [missing] };
+        }
+
+        var etag = $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..16]}\"";
+        try
+        {
+            using var reader = new StreamReader(new MemoryStream(bytes));
+            var manifest = ManifestReader.Read(reader, ManifestPath);
+            LogLoaded(logger, manifest.Models.Count, ManifestPath);
+            return new CatalogSnapshot(manifest, etag, time.GetUtcNow(), []);
+        }
+        catch (ManifestException e)
+        {
+            LogUnreadable(logger, e.Message);
+            return _current with { Problems = [e.Message] };
         }
     }
 
     [LoggerMessage(LogLevel.Information, "Loaded {Count} models from {Manifest}")]
     private static partial void LogLoaded(ILogger logger, int count, string manifest);
 
-    [LoggerMessage(LogLevel.Warning, "Manifest unreadable, keeping the last good catalog: {Problem}")]
+    [LoggerMessage(LogLevel.Warning, "Manifest problem, serving the last good catalog: {Problem}")]
     private static partial void LogUnreadable(ILogger logger, string problem);
 }

@@ -8,4 +8,7 @@ public static class RedisKeys
 
     /// <summary>Pub/sub channel: a model name each time its instance changes state.</summary>
     public const string InstanceEvents = "lamina:events:instances";
+
+    /// <summary>Pub/sub channel: the manifest's new version (ETag) each time the Registry reloads it.</summary>
+    public const string ManifestEvents = "lamina:events:manifest";
 }

@@ -99,6 +99,8 @@ public sealed class LaminaSystem : IAsyncDisposable
         return new LaminaSystem(root, store, port, app);
     }
 
+    public string ManifestPath => Path.Combine(Root, "models.yaml");
+
     /// <summary>Processes whose command line or environment mention this system's folder.</summary>
     public IReadOnlyList<string> ProcessesLeft() => ProcessTable.Mentioning(Root);
 

@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Lamina.Shared.Manifest;
+
+namespace Lamina.Registry.Catalog;
+
+/// <summary>
+/// Ranks the catalog for a request: models that fit every requirement first (the use case's
+/// default, then models that name the use case, then the category's), each with its reason.
+/// </summary>
+public sealed partial class Suggester(ModelCatalog catalog)
+{
+    public IReadOnlyList<Candidate> Rank(SuggestRequest request)
+    {
+        var manifest = catalog.Manifest;
+        return manifest.Models.Values
+            .Select(model => Judge(model, manifest, request))
+            .OrderBy(candidate => candidate.Rejection is null ? 0 : 1)
+            .ThenByDescending(candidate => candidate.Score)
+            .ThenBy(candidate => candidate.SizeBytes ?? long.MaxValue)
+            .ThenBy(candidate => candidate.Name, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private Candidate Judge(ModelEntry model, ModelManifest manifest, SuggestRequest request)
+    {
+        var files = catalog.Describe(model);
+        var size = ParseSize(model.Raw["size"]?.ToString()) ?? OnDiskSize(files.ResolvedPath);
+        var score = 0;
+        var why = new List<string>();
+        if (request.UseCase is { } useCase)
+        {
+            if (manifest.Defaults.TryGetValue(useCase, out var chosen) && chosen == model.Name)
+            {
+                score += 100;
+                why.Add($"the default for '{useCase}'");
+            }
+            else if (ModelQuery.ServesUseCase(model, manifest, useCase))
+            {
+                score += 50;
+                why.Add($"suited to '{useCase}'");
+            }
+        }
+
+        if (request.Category is { } category && ModelQuery.InCategory(manifest, category, model.Name))
+        {
+            score += 40;
+            why.Add($"in category '{category}'");
+        }
+
+        if (files.Available)
+        {
+            score += 10;
+            why.Add("downloaded");
+        }
+
+        string? rejection = null;
+        if (request.UseCase is not null && request.Category is null && score < 50)
+        {
+            rejection = $"not meant for '{request.UseCase}'";
+        }
+        else if (request.Category is not null && !ModelQuery.InCategory(manifest, request.Category, model.Name))
+        {
+            rejection = $"not in category '{request.Category}'";
+        }
+        else if (request.Backend is not null && !string.Equals(request.Backend, model.Backend, StringComparison.OrdinalIgnoreCase))
+        {
+            rejection = $"runs on {model.Backend}, not {request.Backend}";
+        }
+        else if (ParseSize(request.MaxSize) is { } maxSize && size > maxSize)
+        {
+            rejection = $"too large: {size} bytes is over max_size {request.MaxSize}";
+        }
+        else if (ParseSize(request.MaxMemory) is { } maxMemory && size > maxMemory)
+        {
+            rejection = $"too large for the memory: needs at least {size} bytes, max_memory is {request.MaxMemory}";
+        }
+        else if (request.RequireAvailable && !files.Available)
+        {
+            rejection = $"not downloaded ({files.Reason})";
+        }
+
+        return new Candidate(model.Name, model, files.Available, score, size, rejection,
+            rejection ?? (why.Count == 0 ? "matches the request" : string.Join(", ", why)));
+    }
+
+    private static long? OnDiskSize(string? path) => path is not null && File.Exists(path) ? new FileInfo(path).Length : null;
+
+    /// <summary>"4.7GB", "800MB", "1.5 GiB" or a number of bytes; null when absent or unreadable.</summary>
+    public static long? ParseSize(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var match = SizePattern().Match(text.Trim());
+        if (!match.Success || !double.TryParse(match.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        {
+            return null;
+        }
+
+        var unit = match.Groups[2].Value.ToUpperInvariant().TrimEnd('B').TrimEnd('I');
+        var scale = unit switch { "K" => 1e3, "M" => 1e6, "G" => 1e9, "T" => 1e12, _ => 1 };
+        return (long)(value * scale);
+    }
+
+    [GeneratedRegex(@"^([0-9]+(?:\.[0-9]+)?)\s*([KMGT]?i?B?)$", RegexOptions.IgnoreCase)]
+    private static partial Regex SizePattern();
+}
+
+public sealed record SuggestRequest(string? UseCase, string? Category, string? MaxSize, string? MaxMemory, string? Backend, bool RequireAvailable);
+
+public sealed record Candidate(string Name, ModelEntry Model, bool Available, int Score, long? SizeBytes, string? Rejection, string Reason);
