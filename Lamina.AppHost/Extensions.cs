@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Lamina.Shared.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Lamina.AppHost;
@@ -13,6 +14,13 @@ public static class Extensions
         this IResourceBuilder<ProjectResource> service, IResourceBuilder<IResourceWithConnectionString> redis, LaminaSettings settings)
     {
         service.WithReference(redis).WaitFor(redis).WithHttpHealthCheck("/health");
+
+        // Services call each other on every request: a port of their own, no proxy hop in between.
+        service.WithEndpoint("http", endpoint =>
+        {
+            endpoint.Port = endpoint.TargetPort = LocalMachine.FreePort();
+            endpoint.IsProxied = false;
+        });
         foreach (var (key, value) in settings.Passed)
         {
             var variable = "Lamina__" + key.Replace(":", "__", StringComparison.Ordinal);

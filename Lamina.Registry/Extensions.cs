@@ -18,6 +18,7 @@ public static class Extensions
         builder.Services.AddSingleton<ModelCatalog>();
         builder.Services.AddHostedService<ManifestWatcher>();
         builder.Services.AddSingleton<LiveInstances>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<LiveInstances>());
         builder.Services.AddSingleton<Suggester>();
         builder.Services.AddHealthChecks().AddCheck<ManifestHealthCheck>("manifest");
         builder.Services.ConfigureHttpJsonOptions(options => LaminaJson.Configure(options.SerializerOptions));

@@ -18,12 +18,12 @@ public static class ModelsApi
         return app;
     }
 
-    public static async Task<Ok<JsonObject>> ListModels(
+    public static Ok<JsonObject> ListModels(
         ModelCatalog catalog, LiveInstances live, bool? available, string? backend, string? category, [FromQuery(Name = "use_case")] string? useCase, string? tag)
     {
         var query = new ModelQuery(available, backend, category, useCase, tag);
         var manifest = catalog.Manifest;
-        var instances = await live.ReadAsync();
+        var instances = live.Active;
         var models = new JsonObject();
         var onDisk = 0;
         foreach (var model in manifest.Models.Values)
@@ -46,14 +46,14 @@ public static class ModelsApi
         });
     }
 
-    public static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetModel(string name, ModelCatalog catalog, LiveInstances live)
+    public static Results<Ok<JsonObject>, ProblemHttpResult> GetModel(string name, ModelCatalog catalog, LiveInstances live)
     {
         if (!catalog.Manifest.Models.TryGetValue(name, out var model))
         {
             return TypedResults.Problem(UnknownModel(name, catalog), statusCode: StatusCodes.Status404NotFound, title: "Unknown model");
         }
 
-        return TypedResults.Ok(Describe(catalog, model, await live.ReadAsync()));
+        return TypedResults.Ok(Describe(catalog, model, live.Active));
     }
 
     private static JsonObject Describe(ModelCatalog catalog, ModelEntry model, IReadOnlyDictionary<string, InstanceInfo> instances)

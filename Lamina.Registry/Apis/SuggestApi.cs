@@ -18,14 +18,15 @@ public static class SuggestApi
     {
         var request = new SuggestRequest(body?.UseCase, body?.Category, body?.MaxSize?.ToString(), body?.MaxMemory?.ToString(), body?.Backend, body?.RequireAvailable ?? false);
         var ranked = suggester.Rank(request);
-        var alternatives = new JsonArray([.. ranked.Skip(1).Take(10).Select(candidate => (JsonNode)new JsonObject
+        var best = ranked.FirstOrDefault() is { Rejection: null } eligible ? eligible : null;
+        var alternatives = new JsonArray([.. ranked.Skip(best is null ? 0 : 1).Take(10).Select(candidate => (JsonNode)new JsonObject
         {
             ["model"] = candidate.Name,
             ["available"] = candidate.Available,
             ["eligible"] = candidate.Rejection is null,
             ["reason"] = candidate.Reason,
         })]);
-        if (ranked.FirstOrDefault() is not { Rejection: null } best)
+        if (best is null)
         {
             return TypedResults.NotFound(new JsonObject { ["error"] = "No suitable model found", ["alternatives"] = alternatives });
         }

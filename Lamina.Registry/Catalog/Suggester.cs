@@ -67,6 +67,10 @@ public sealed partial class Suggester(ModelCatalog catalog)
         {
             rejection = $"runs on {model.Backend}, not {request.Backend}";
         }
+        else if ((request.MaxSize ?? request.MaxMemory) is { } limit && size is null)
+        {
+            rejection = $"size unknown: add 'size' to its manifest entry to compare it with {limit}";
+        }
         else if (ParseSize(request.MaxSize) is { } maxSize && size > maxSize)
         {
             rejection = $"too large: {size} bytes is over max_size {request.MaxSize}";

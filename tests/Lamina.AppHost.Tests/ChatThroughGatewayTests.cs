@@ -66,8 +66,8 @@ public sealed class ChatThroughGatewayTests(SystemFixture fixture)
         Assert.Equal(HttpStatusCode.OK, stopped.StatusCode);
         Assert.True((await stopped.Content.ReadFromJsonAsync<JsonObject>())!["stopped"]!.GetValue<bool>());
         Assert.False(ProcessTable.IsAlive(pid));
-        var model = (await Gateway.GetFromJsonAsync<JsonObject>($"/models/{LaminaSystem.TinyModel}"))!;
-        Assert.False(model["active"]!.GetValue<bool>());
+        Assert.True(await Eventually.TrueAsync(async () =>
+            !(await Gateway.GetFromJsonAsync<JsonObject>($"/models/{LaminaSystem.TinyModel}"))!["active"]!.GetValue<bool>()));
     }
 
     [Fact]
