@@ -15,6 +15,7 @@ public static class Extensions
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<GgufHeaders>();
         builder.Services.AddSingleton<ModelCatalog>();
         builder.Services.AddHostedService<ManifestWatcher>();
         builder.Services.AddSingleton<LiveInstances>();

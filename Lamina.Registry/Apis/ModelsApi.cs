@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Lamina.Registry.Catalog;
 using Lamina.Shared.Contracts;
+using Lamina.Shared.Gguf;
 using Lamina.Shared.Manifest;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -53,7 +54,13 @@ public static class ModelsApi
             return TypedResults.Problem(UnknownModel(name, catalog), statusCode: StatusCodes.Status404NotFound, title: "Unknown model");
         }
 
-        return TypedResults.Ok(Describe(catalog, model, live.Active));
+        var entry = Describe(catalog, model, live.Active);
+        if (catalog.Inspect(catalog.Describe(model)) is { } header)
+        {
+            entry["metadata"] = Metadata(header);
+        }
+
+        return TypedResults.Ok(entry);
     }
 
     private static JsonObject Describe(ModelCatalog catalog, ModelEntry model, IReadOnlyDictionary<string, InstanceInfo> instances)
@@ -83,6 +90,19 @@ public static class ModelsApi
 
         return entry;
     }
+
+    private static JsonObject Metadata(GgufModelInfo header) => new()
+    {
+        ["architecture"] = header.Architecture,
+        ["name"] = header.Name,
+        ["parameter_count"] = header.ParameterCount,
+        ["context_length"] = header.ContextLength,
+        ["quantization"] = header.Quantization.ToString(),
+        ["file_type"] = header.Quantization.FileTypeName,
+        ["tensor_types"] = new JsonObject([.. header.Quantization.TensorTypes.Select(pair => KeyValuePair.Create(pair.Key, (JsonNode?)pair.Value))]),
+        ["has_chat_template"] = header.HasChatTemplate,
+        ["estimated_memory_bytes"] = header.EstimateMemoryBytes(),
+    };
 
     private static string UnknownModel(string name, ModelCatalog catalog)
     {

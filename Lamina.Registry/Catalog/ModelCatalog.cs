@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Lamina.Shared.Contracts;
+using Lamina.Shared.Gguf;
 using Lamina.Shared.Manifest;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +10,7 @@ namespace Lamina.Registry.Catalog;
 /// The manifest as last read. A reload that finds the file broken keeps serving the last good
 /// models and reports the problems; readers never wait for a reload.
 /// </summary>
-public sealed partial class ModelCatalog(IOptions<RegistryOptions> options, TimeProvider time, ILogger<ModelCatalog> logger)
+public sealed partial class ModelCatalog(IOptions<RegistryOptions> options, GgufHeaders headers, TimeProvider time, ILogger<ModelCatalog> logger)
 {
     private readonly Lock _gate = new();
     private (DateTime WrittenAt, long Length) _stamp = (DateTime.MinValue, -1);
@@ -26,9 +27,13 @@ public sealed partial class ModelCatalog(IOptions<RegistryOptions> options, Time
     public CatalogModel Describe(ModelEntry model)
     {
         var (resolved, problem) = ModelFiles.Resolve(ModelsDir, model.Path);
-        problem ??= resolved is null ? "no path" : ModelFiles.Check(resolved);
+        problem ??= resolved is null ? "no path" : ModelFiles.Check(resolved, headers);
         return new CatalogModel(model.Name, model.Backend, model.Path, resolved, problem is null, problem);
     }
+
+    /// <summary>What the model's GGUF header says, when it is an available GGUF file.</summary>
+    public GgufModelInfo? Inspect(CatalogModel model) =>
+        model is { Available: true, ResolvedPath: { } path } && path.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase) ? headers.Read(path).Info : null;
 
     /// <summary>Reads the file again if it changed since the last reading; true when the snapshot changed.</summary>
     public bool Refresh()

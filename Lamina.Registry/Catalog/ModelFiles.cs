@@ -3,8 +3,6 @@ namespace Lamina.Registry.Catalog;
 /// <summary>Where a model's files are and whether they are what the manifest says.</summary>
 public static class ModelFiles
 {
-    private static ReadOnlySpan<byte> GgufMagic => "GGUF"u8;
-
     /// <summary>The absolute path of a manifest path, refusing relative paths that leave the models folder.</summary>
     public static (string? Path, string? Problem) Resolve(string modelsDir, string? path)
     {
@@ -26,7 +24,7 @@ public static class ModelFiles
     }
 
     /// <summary>Null when the model is on disk and looks right, else why not.</summary>
-    public static string? Check(string path)
+    public static string? Check(string path, GgufHeaders headers)
     {
         if (Directory.Exists(path))
         {
@@ -38,15 +36,6 @@ public static class ModelFiles
             return "missing";
         }
 
-        if (!path.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        Span<byte> magic = stackalloc byte[4];
-        using var file = File.OpenRead(path);
-        return file.ReadAtLeast(magic, 4, throwOnEndOfStream: false) == 4 && magic.SequenceEqual(GgufMagic)
-            ? null
-            : "not a GGUF file";
+        return path.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase) ? headers.Read(path).Problem : null;
     }
 }

@@ -29,6 +29,20 @@ public sealed class CatalogThroughGatewayTests(SystemFixture fixture)
     }
 
     [Fact]
+    public async Task OneModelShowsWhatItsGgufHeaderSays()
+    {
+        var tiny = (await Gateway.GetFromJsonAsync<JsonObject>($"/models/{LaminaSystem.TinyModel}"))!;
+
+        var metadata = tiny["metadata"]!;
+        Assert.Equal("llama", metadata["architecture"]!.GetValue<string>());
+        Assert.Equal(256, metadata["context_length"]!.GetValue<int>());
+        Assert.True(metadata["has_chat_template"]!.GetValue<bool>());
+        Assert.True(metadata["parameter_count"]!.GetValue<long>() > 10_000);
+        Assert.True(metadata["estimated_memory_bytes"]!.GetValue<long>() > new FileInfo(Path.Combine(fixture.System.Root, "models", "tiny.gguf")).Length);
+        Assert.StartsWith("F16", metadata["quantization"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task OneModelShowsWhyItIsUnavailable()
     {
         var absent = (await Gateway.GetFromJsonAsync<JsonObject>($"/models/{LaminaSystem.AbsentModel}"))!;

@@ -33,11 +33,11 @@ public sealed class ModelFilesTests : IDisposable
         var file = Path.Combine(_models.FullName, "tiny.gguf");
         TinyGguf.Write(file);
 
-        Assert.Null(ModelFiles.Check(file));
+        Assert.Null(ModelFiles.Check(file, new GgufHeaders()));
     }
 
     [Fact]
-    public void MissingFileSaysMissing() => Assert.Equal("missing", ModelFiles.Check(Path.Combine(_models.FullName, "nope.gguf")));
+    public void MissingFileSaysMissing() => Assert.Equal("missing", ModelFiles.Check(Path.Combine(_models.FullName, "nope.gguf"), new GgufHeaders()));
 
     [Fact]
     public void FileThatIsNotGgufSaysSo()
@@ -45,7 +45,20 @@ public sealed class ModelFilesTests : IDisposable
         var file = Path.Combine(_models.FullName, "fake.gguf");
         File.WriteAllText(file, "<html>404</html>");
 
-        Assert.Equal("not a GGUF file", ModelFiles.Check(file));
+        Assert.Equal("not a GGUF file", ModelFiles.Check(file, new GgufHeaders()));
+    }
+
+    [Fact]
+    public void TruncatedGgufSaysItsHeaderIsUnreadable()
+    {
+        var file = Path.Combine(_models.FullName, "cut.gguf");
+        TinyGguf.Write(file);
+        using (var stream = File.OpenWrite(file))
+        {
+            stream.SetLength(100);
+        }
+
+        Assert.StartsWith("unreadable GGUF header", ModelFiles.Check(file, new GgufHeaders()));
     }
 
     public void Dispose() => _models.Delete(recursive: true);

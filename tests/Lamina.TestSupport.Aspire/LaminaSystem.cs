@@ -47,8 +47,8 @@ public sealed class LaminaSystem : IAsyncDisposable
         var root = Directory.CreateTempSubdirectory("lamina-system-").FullName;
         var models = Directory.CreateDirectory(Path.Combine(root, "models")).FullName;
         TinyGguf.Write(Path.Combine(models, "tiny.gguf"));
-        // Right magic, wrong everything else: on disk and "available", but no backend can load it.
-        await File.WriteAllBytesAsync(Path.Combine(models, "broken.gguf"), [.. "GGUF"u8, 3, 0, 0, 0, .. Enumerable.Repeat((byte)0xEE, 64)], cancellationToken);
+        // A sound header naming an architecture no llama.cpp knows: "available", but no backend can load it.
+        await File.WriteAllBytesAsync(Path.Combine(models, "broken.gguf"), UnknownArchitecture(await File.ReadAllBytesAsync(Path.Combine(models, "tiny.gguf"), cancellationToken)), cancellationToken);
         var manifest = Path.Combine(root, "models.yaml");
         await File.WriteAllTextAsync(manifest, $"""
             models:
@@ -100,6 +100,15 @@ public sealed class LaminaSystem : IAsyncDisposable
     }
 
     public string ManifestPath => Path.Combine(Root, "models.yaml");
+
+    private static byte[] UnknownArchitecture(byte[] gguf)
+    {
+        // general.architecture, type 8 (string), length 5, "llama": same length, other name.
+        byte[] value = [.. "general.architecture"u8, 8, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, .. "llama"u8];
+        var at = gguf.AsSpan().IndexOf(value);
+        "lamaz"u8.CopyTo(gguf.AsSpan(at + value.Length - 5));
+        return gguf;
+    }
 
     /// <summary>Processes whose command line or environment mention this system's folder.</summary>
     public IReadOnlyList<string> ProcessesLeft() => ProcessTable.Mentioning(Root);
