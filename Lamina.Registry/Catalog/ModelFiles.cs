@@ -28,7 +28,7 @@ public static class ModelFiles
     {
         if (Directory.Exists(path))
         {
-            return null;
+            return CheckFolder(path);
         }
 
         if (!File.Exists(path))
@@ -37,5 +37,21 @@ public static class ModelFiles
         }
 
         return path.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase) ? headers.Read(path).Problem : null;
+    }
+
+    /// <summary>An MLC folder has its chat config; a safetensors folder its config.json and weights.</summary>
+    private static string? CheckFolder(string path)
+    {
+        if (File.Exists(Path.Combine(path, "mlc-chat-config.json")))
+        {
+            return null;
+        }
+
+        if (!File.Exists(Path.Combine(path, "config.json")))
+        {
+            return "folder has neither config.json (safetensors) nor mlc-chat-config.json (MLC)";
+        }
+
+        return Directory.EnumerateFiles(path, "*.safetensors").Any() ? null : "folder has config.json but no .safetensors weights";
     }
 }

@@ -61,5 +61,27 @@ public sealed class ModelFilesTests : IDisposable
         Assert.StartsWith("unreadable GGUF header", ModelFiles.Check(file, new GgufHeaders()));
     }
 
+    [Fact]
+    public void SafetensorsFolderNeedsItsConfigAndWeights()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_models.FullName, "st")).FullName;
+        Assert.Contains("neither config.json", ModelFiles.Check(folder, new GgufHeaders()));
+
+        File.WriteAllText(Path.Combine(folder, "config.json"), "{}");
+        Assert.Contains("no .safetensors weights", ModelFiles.Check(folder, new GgufHeaders()));
+
+        File.WriteAllBytes(Path.Combine(folder, "model.safetensors"), [0]);
+        Assert.Null(ModelFiles.Check(folder, new GgufHeaders()));
+    }
+
+    [Fact]
+    public void MlcFolderNeedsItsChatConfig()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_models.FullName, "mlc")).FullName;
+        File.WriteAllText(Path.Combine(folder, "mlc-chat-config.json"), "{}");
+
+        Assert.Null(ModelFiles.Check(folder, new GgufHeaders()));
+    }
+
     public void Dispose() => _models.Delete(recursive: true);
 }
