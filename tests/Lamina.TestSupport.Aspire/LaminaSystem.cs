@@ -76,6 +76,14 @@ public sealed class LaminaSystem : IAsyncDisposable
               testing: {TinyModel}
             """, cancellationToken);
 
+        return await StartAsync(store, root, cancellationToken);
+    }
+
+    /// <summary>Starts the system on a folder the caller prepared: its <c>models.yaml</c> and <c>models/</c>.</summary>
+    public static async Task<LaminaSystem> StartAsync(string store, string root, CancellationToken cancellationToken = default)
+    {
+        var manifest = Path.Combine(root, "models.yaml");
+        var models = Path.Combine(root, "models");
         var port = LocalMachine.FreePort();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Lamina_AppHost>(
             [

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Text;
+using Lamina.Registry;
+using Lamina.Registry.Catalog;
+using Lamina.TestSupport.Aspire;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using YamlDotNet.RepresentationModel;
+
+namespace Lamina.Bench.Figures;
+
+/// <summary>
+/// A catalog of 10,000 models, half on disk as small GGUF files: cold load and validation
+/// against parsing the same YAML alone, a reload after one entry changes, and
+/// <c>GET /models/{name}</c> through the gateway against the gateway's <c>/health</c>.
+/// </summary>
+public sealed class RegistryScale : IFigure
+{
+    private const int Models = 10_000;
+    private const int Requests = 2_000;
+
+    public string Name => "registry-scale";
+
+    public async Task<string> RunAsync()
+    {
+        // Both sides first read a small catalog, so "cold" means a new catalog, not code the JIT has never seen.
+        var warmUp = Directory.CreateTempSubdirectory("lamina-scale-").FullName;
+        await WriteCatalogAsync(warmUp, 100);
+        new YamlStream().Load(new StringReader(await File.ReadAllTextAsync(Path.Combine(warmUp, "models.yaml"))));
+        Catalog(warmUp).Refresh();
+        Directory.Delete(warmUp, recursive: true);
+
+        var root = Directory.CreateTempSubdirectory("lamina-scale-").FullName;
+        var manifest = Path.Combine(root, "models.yaml");
+        await WriteCatalogAsync(root, Models);
+
+        var yaml = await File.ReadAllTextAsync(manifest);
+        var parseOnly = Time(() => new YamlStream().Load(new StringReader(yaml)));
+        var catalog = Catalog(root);
+        var coldLoad = Time(() =>
+        {
+            catalog.Refresh();
+            _ = catalog.Manifest.Models.Values.Count(model => catalog.Describe(model).Available);
+        });
+        if (catalog.Manifest.Models.Count != Models)
+        {
+            throw new InvalidOperationException($"the catalog served {catalog.Manifest.Models.Count} of {Models} models: {string.Join("; ", catalog.Current.Problems.Take(3))}");
+        }
+
+        await File.WriteAllTextAsync(manifest, yaml.Replace("description: model 5000\n", "description: model 5000, edited\n", StringComparison.Ordinal));
+        var reload = Time(() => catalog.Refresh());
+
+        await File.WriteAllTextAsync(manifest, yaml);
+        await using var system = await LaminaSystem.StartAsync(LaminaSystem.PreferredStore, root);
+        var floor = await LatenciesAsync(system.Gateway, _ => "/health");
+        var models = await LatenciesAsync(system.Gateway, i => $"/models/m{i % Models:00000}");
+        Directory.Delete(root, recursive: true);
+
+        return $"registry-scale: {Models} models, cold load+validate {Samples.Ms(coldLoad)} ms (YAML parse alone {Samples.Ms(parseOnly)} ms, {coldLoad / parseOnly:0.00}x), "
+            + $"reload after one edit {Samples.Ms(reload)} ms, GET /models/{{name}} p50 {Samples.Ms(models.P50)} ms p99 {Samples.Ms(models.P99)} ms "
+            + $"(/health p50 {Samples.Ms(floor.P50)} ms p99 {Samples.Ms(floor.P99)} ms), p50 +{Samples.Ms(models.P50 - floor.P50)} ms, {models.P50 / floor.P50:0.00}x /health";
+    }
+
+    private static ModelCatalog Catalog(string root) => new(
+        Options.Create(new RegistryOptions { Manifest = Path.Combine(root, "models.yaml"), ModelsDir = Path.Combine(root, "models") }),
+        new GgufHeaders(), TimeProvider.System, NullLogger<ModelCatalog>.Instance);
+
+    private static async Task WriteCatalogAsync(string root, int count)
+    {
+        var models = Directory.CreateDirectory(Path.Combine(root, "models")).FullName;
+        var text = new StringBuilder("models:\n");
+        for (var i = 0; i < count; i++)
+        {
+            var name = $"m{i:00000}";
+            text.Append($"  {name}:\n    path: {name}.gguf\n    backend: llama.cpp\n    size: \"{i % 7 + 1}GB\"\n    description: model {i}\n    quantization: Q4_K_M\n");
+            if (i % 2 == 0)
+            {
+                await File.WriteAllBytesAsync(Path.Combine(models, $"{name}.gguf"), SmallGguf());
+            }
+        }
+
+        text.Append("categories:\n  all: [m00000, m00001]\ndefaults:\n  chat: m00000\n");
+        await File.WriteAllTextAsync(Path.Combine(root, "models.yaml"), text.ToString());
+    }
+
+    /// <summary>A header-only GGUF v3 file: no tensors, one key.</summary>
+    private static byte[] SmallGguf() =>
+    [
+        .. "GGUF"u8, 3, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0,
+        1, 0, 0, 0, 0, 0, 0, 0,
+        20, 0, 0, 0, 0, 0, 0, 0, .. "general.architecture"u8, 8, 0, 0, 0,
+        5, 0, 0, 0, 0, 0, 0, 0, .. "llama"u8,
+    ];
+
+    private static double Time(Action action)
+    {
+        var clock = Stopwatch.StartNew();
+        action();
+        return clock.Elapsed.TotalMilliseconds;
+    }
+
+    private static async Task<(double P50, double P99)> LatenciesAsync(HttpClient client, Func<int, string> path)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            (await client.GetAsync(path(i))).EnsureSuccessStatusCode();
+        }
+
+        var timings = new List<double>(Requests);
+        for (var i = 0; i < Requests; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            using var response = await client.GetAsync(path(i));
+            await response.Content.ReadAsByteArrayAsync();
+            timings.Add(clock.Elapsed.TotalMilliseconds);
+            response.EnsureSuccessStatusCode();
+        }
+
+        timings.Sort();
+        return (timings[Requests / 2], timings[(int)(Requests * 0.99)]);
+    }
+}
