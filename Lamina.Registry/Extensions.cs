@@ -21,6 +21,7 @@ public static class Extensions
         builder.Services.AddSingleton<LiveInstances>();
         builder.Services.AddHostedService(services => services.GetRequiredService<LiveInstances>());
         builder.Services.AddSingleton<Suggester>();
+        builder.Services.AddSingleton<ManifestWriter>();
         builder.Services.AddHealthChecks().AddCheck<ManifestHealthCheck>("manifest");
         builder.Services.ConfigureHttpJsonOptions(options => LaminaJson.Configure(options.SerializerOptions));
     }

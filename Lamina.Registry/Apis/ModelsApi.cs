@@ -16,6 +16,8 @@ public static class ModelsApi
         var api = app.MapGroup("/models").WithTags("Models");
         api.MapGet("/", ListModels).WithName("ListModels").WithSummary("Every model of the manifest, with whether it is on disk and running.");
         api.MapGet("/{name}", GetModel).WithName("GetModel").WithSummary("One model: its manifest entry, files and live state.");
+        api.MapPut("/{name}", PutModel).WithName("PutModel").WithSummary("Adds or replaces a model's manifest entry (validated, atomic, If-Match aware).");
+        api.MapDelete("/{name}", DeleteModel).WithName("DeleteModel").WithSummary("Removes a model's entry; its files too with ?delete_files=true.");
         return app;
     }
 
@@ -90,6 +92,50 @@ public static class ModelsApi
 
         return entry;
     }
+
+    public static async Task<Results<Created<JsonObject>, Ok<JsonObject>, ProblemHttpResult>> PutModel(
+        string name, JsonObject entry, ManifestWriter writer, ModelCatalog catalog, LiveInstances live, HttpContext context, CancellationToken cancellationToken)
+    {
+        var result = await writer.UpsertAsync(name, entry, context.Request.Headers.IfMatch.FirstOrDefault(), cancellationToken);
+        context.Response.Headers.ETag = result.Version;
+        if (Refused(result) is { } refused)
+        {
+            return refused;
+        }
+
+        var written = Describe(catalog, catalog.Manifest.Models[name], live.Active);
+        return result.Status == WriteStatus.Created ? TypedResults.Created($"/models/{name}", written) : TypedResults.Ok(written);
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteModel(
+        string name, ManifestWriter writer, ModelCatalog catalog, HttpContext context, CancellationToken cancellationToken,
+        [FromQuery(Name = "delete_files")] bool deleteFiles = false)
+    {
+        var files = catalog.Manifest.Models.TryGetValue(name, out var model) ? catalog.Describe(model) : null;
+        var result = await writer.RemoveAsync(name, context.Request.Headers.IfMatch.FirstOrDefault(), cancellationToken);
+        context.Response.Headers.ETag = result.Version;
+        if (Refused(result) is { } refused)
+        {
+            return refused;
+        }
+
+        if (deleteFiles && files?.ResolvedPath is { } path && ModelFiles.Resolve(catalog.ModelsDir, files.Path).Path is not null)
+        {
+            ModelFiles.Delete(path, catalog.ModelsDir);
+        }
+
+        return TypedResults.NoContent();
+    }
+
+    private static ProblemHttpResult? Refused(WriteResult result) => result.Status switch
+    {
+        WriteStatus.VersionChanged => TypedResults.Problem(
+            $"the manifest changed since version in If-Match; it is now {result.Version}: read it again and retry", statusCode: StatusCodes.Status412PreconditionFailed, title: "Manifest changed"),
+        WriteStatus.NotFound => TypedResults.Problem("the manifest has no such model", statusCode: StatusCodes.Status404NotFound, title: "Unknown model"),
+        WriteStatus.Invalid => TypedResults.Problem(
+            string.Join("\n", result.Problems.Select(problem => problem.ToString())), statusCode: StatusCodes.Status422UnprocessableEntity, title: "The entry is not valid"),
+        _ => null,
+    };
 
     private static JsonObject Metadata(GgufModelInfo header) => new()
     {

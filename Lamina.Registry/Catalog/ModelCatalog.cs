@@ -69,24 +69,52 @@ public sealed partial class ModelCatalog(IOptions<RegistryOptions> options, Gguf
             return _current with { Problems = [missing] };
         }
 
-        var etag = $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..16]}\"";
-        try
+        var etag = ETagOf(bytes);
+        using var reader = new StreamReader(new MemoryStream(bytes));
+        var result = ManifestReader.Load(reader, ManifestPath);
+        var problems = result.Problems.Select(problem => problem.ToString()).ToList();
+        foreach (var problem in problems)
         {
-            using var reader = new StreamReader(new MemoryStream(bytes));
-            var manifest = ManifestReader.Read(reader, ManifestPath);
-            LogLoaded(logger, manifest.Models.Count, ManifestPath);
-            return new CatalogSnapshot(manifest, etag, time.GetUtcNow(), []);
+            LogProblem(logger, problem);
         }
-        catch (ManifestException e)
+
+        if (result.Unreadable)
         {
-            LogUnreadable(logger, e.Message);
-            return _current with { Problems = [e.Message] };
+            return _current with { Problems = problems };
         }
+
+        LogLoaded(logger, result.Manifest.Models.Count, ManifestPath);
+        return new CatalogSnapshot(KeepLastGood(result), etag, time.GetUtcNow(), problems);
     }
+
+    /// <summary>A model whose entry an edit broke keeps serving as it was until the entry is fixed.</summary>
+    private ModelManifest KeepLastGood(ManifestLoadResult result)
+    {
+        var broken = result.Problems.Select(problem => problem.Model).OfType<string>()
+            .Where(name => !result.Manifest.Models.ContainsKey(name) && _current.Manifest.Models.ContainsKey(name))
+            .ToHashSet(StringComparer.Ordinal);
+        if (broken.Count == 0)
+        {
+            return result.Manifest;
+        }
+
+        var models = result.Manifest.Models.ToDictionary(StringComparer.Ordinal);
+        foreach (var name in broken)
+        {
+            models[name] = _current.Manifest.Models[name];
+        }
+
+        return result.Manifest with { Models = models };
+    }
+
+    public static string ETagOf(byte[] bytes) => $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..16]}\"";
 
     [LoggerMessage(LogLevel.Information, "Loaded {Count} models from {Manifest}")]
     private static partial void LogLoaded(ILogger logger, int count, string manifest);
 
-    [LoggerMessage(LogLevel.Warning, "Manifest problem, serving the last good catalog: {Problem}")]
+    [LoggerMessage(LogLevel.Warning, "Manifest cannot be read, serving the last good catalog: {Problem}")]
     private static partial void LogUnreadable(ILogger logger, string problem);
+
+    [LoggerMessage(LogLevel.Warning, "Manifest problem: {Problem}")]
+    private static partial void LogProblem(ILogger logger, string problem);
 }

@@ -23,6 +23,25 @@ public static class ModelFiles
             : (null, $"path '{path}' leaves the models folder");
     }
 
+    /// <summary>Deletes a model's file or folder, only ever inside the models folder.</summary>
+    public static void Delete(string path, string modelsDir)
+    {
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelsDir)) + Path.DirectorySeparatorChar;
+        if (!Path.GetFullPath(path).StartsWith(root, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        if (Directory.Exists(path))
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        else
+        {
+            File.Delete(path);
+        }
+    }
+
     /// <summary>Null when the model is on disk and looks right, else why not.</summary>
     public static string? Check(string path, GgufHeaders headers)
     {

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using Lamina.Shared.Manifest;
+using YamlDotNet.RepresentationModel;
+
+namespace Lamina.Manifest.Tests;
+
+public sealed class ShippedManifestTests
+{
+    private static readonly string ManifestPath = Manifests.RepositoryFile("models.yaml");
+
+    [Fact]
+    public void ShippedManifestHasNoProblemAndEveryModelIsDescribed()
+    {
+        var result = ManifestReader.LoadFile(ManifestPath);
+
+        Assert.Empty(result.Problems);
+        var manifest = result.Manifest;
+        Assert.True(manifest.Models.Count >= 15);
+        Assert.All(manifest.Models.Values, model =>
+        {
+            Assert.NotEmpty(model.UseCases);
+            Assert.NotEmpty(model.Tags);
+            Assert.True(model.ContextLength >= 2048);
+            Assert.Equal(ModelFormats.Gguf, model.Format);
+            Assert.Equal(ModelFormats.Gguf, model.Raw["format"]!.GetValue<string>());
+            Assert.NotNull(model.HuggingFaceRepo);
+        });
+        Assert.All(manifest.Defaults, pair => Assert.Contains(pair.Key, manifest.Models[pair.Value].UseCases));
+        Assert.All(manifest.Categories.Values.SelectMany(names => names), name => Assert.Contains(name, manifest.Models.Keys));
+    }
+
+    [Fact]
+    public void ShippedManifestNamesItsSchemaOnTheFirstLine() =>
+        Assert.Equal("# yaml-language-server: $schema=./models.schema.json", File.ReadLines(ManifestPath).First());
+
+    [Fact]
+    public void EveryFieldNameOfTheShippedManifestIsInTheSchema()
+    {
+        using var schema = JsonDocument.Parse(File.ReadAllText(Manifests.RepositoryFile("models.schema.json")));
+        var yaml = new YamlStream();
+        yaml.Load(File.OpenText(ManifestPath));
+        var missing = new List<string>();
+
+        SchemaWalk.Fields(yaml.Documents[0].RootNode, schema.RootElement, schema.RootElement, "", missing);
+
+        Assert.Empty(missing);
+    }
+
+    [Fact]
+    public void SchemaWalkFindsAFieldTheSchemaDoesNotName()
+    {
+        using var schema = JsonDocument.Parse(File.ReadAllText(Manifests.RepositoryFile("models.schema.json")));
+        var yaml = new YamlStream();
+        yaml.Load(new StringReader("models:\n  a:\n    path: a\n    contxt_length: 5\n    download:\n      ollama: {modle: x}\n"));
+        var missing = new List<string>();
+
+        SchemaWalk.Fields(yaml.Documents[0].RootNode, schema.RootElement, schema.RootElement, "", missing);
+
+        Assert.Equal(["models.a.contxt_length", "models.a.download.ollama.modle"], missing);
+    }
+
+    [Fact]
+    public void SchemaDescribesEveryFieldTheValidatorReadsWithTheSameRules()
+    {
+        using var schema = JsonDocument.Parse(File.ReadAllText(Manifests.RepositoryFile("models.schema.json")));
+        var definitions = schema.RootElement.GetProperty("definitions");
+        var model = definitions.GetProperty("model").GetProperty("properties");
+
+        Assert.Equal("http://json-schema.org/draft-07/schema#", schema.RootElement.GetProperty("$schema").GetString());
+        Assert.All(
+            (string[])["path", "backend", "size", "description", "quantization", "format", "context_length", "use_cases", "tags", "aliases", "sha256", "args", "gpu_layers", "keep_alive", "download"],
+            field => Assert.True(model.TryGetProperty(field, out _), $"models.*.{field} is not in the schema"));
+        Assert.Equal(ModelNames.Pattern, definitions.GetProperty("name").GetProperty("pattern").GetString());
+        Assert.Equal(ModelFormats.All, model.GetProperty("format").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(ModelBackends.BuiltIn, model.GetProperty("backend").GetProperty("anyOf")[0].GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+    }
+}
