@@ -11,8 +11,9 @@ namespace Lamina.Shared.Manifest;
 /// </summary>
 /// <remarks>
 /// The value is written as JSON text and parsed back: the resulting node keeps that text and
-/// builds its children on first use. A catalog of thousands of models then holds a few arrays
-/// per model instead of dozens of small objects, which the collector would copy on every load.
+/// builds its children on first use (readers racing on that first use each get a complete
+/// copy). A catalog of thousands of models then holds a few arrays per model instead of dozens
+/// of small objects: a third of the memory, and much less copying by the collector while loading.
 /// </remarks>
 internal static class YamlJson
 {

@@ -44,6 +44,27 @@ public sealed class ManifestWritesTests(SystemFixture fixture)
     }
 
     [Fact]
+    public async Task DeleteWithDeleteFilesRemovesTheModelsFileToo()
+    {
+        var original = await File.ReadAllTextAsync(System.ManifestPath);
+        var file = Path.Combine(System.Root, "models", "doomed.gguf");
+        File.Copy(Path.Combine(System.Root, "models", "tiny.gguf"), file);
+        try
+        {
+            (await Gateway.PutAsJsonAsync("/models/doomed", new { path = "doomed.gguf", backend = "embedded" })).EnsureSuccessStatusCode();
+
+            using var deleted = await Gateway.DeleteAsync("/models/doomed?delete_files=true");
+
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+            Assert.False(File.Exists(file));
+        }
+        finally
+        {
+            await File.WriteAllTextAsync(System.ManifestPath, original);
+        }
+    }
+
+    [Fact]
     public async Task ConcurrentWritersLoseNoUpdate()
     {
         var original = await File.ReadAllTextAsync(System.ManifestPath);
