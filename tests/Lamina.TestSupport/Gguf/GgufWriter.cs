@@ -1,5 +1,7 @@
 using System.Text;
 
+using Lamina.Shared.Gguf;
+
 namespace Lamina.TestSupport.Gguf;
 
 /// <summary>Writes a GGUF v3 file: header, key/values, tensor infos, then aligned tensor data.</summary>

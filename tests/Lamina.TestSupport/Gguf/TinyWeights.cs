@@ -1,5 +1,7 @@
 using System.Runtime.InteropServices;
 
+using Lamina.Shared.Gguf;
+
 namespace Lamina.TestSupport.Gguf;
 
 /// <summary>Seeded random tensors in the shapes llama.cpp's `llama` architecture expects.</summary>
