@@ -31,7 +31,7 @@ public static class ModelsApi
         var onDisk = 0;
         foreach (var model in manifest.Models.Values)
         {
-            var entry = Describe(catalog, model, instances);
+            var entry = Describe(catalog.Describe(model), model, instances);
             var isAvailable = entry["available"]!.GetValue<bool>();
             if (query.Matches(model, manifest, isAvailable))
             {
@@ -56,8 +56,9 @@ public static class ModelsApi
             return TypedResults.Problem(UnknownModel(name, catalog), statusCode: StatusCodes.Status404NotFound, title: "Unknown model");
         }
 
-        var entry = Describe(catalog, model, live.Active);
-        if (catalog.Inspect(catalog.Describe(model)) is { } header)
+        var files = catalog.Describe(model);
+        var entry = Describe(files, model, live.Active);
+        if (catalog.Inspect(files) is { } header)
         {
             entry["metadata"] = Metadata(header);
         }
@@ -65,9 +66,8 @@ public static class ModelsApi
         return TypedResults.Ok(entry);
     }
 
-    private static JsonObject Describe(ModelCatalog catalog, ModelEntry model, IReadOnlyDictionary<string, InstanceInfo> instances)
+    private static JsonObject Describe(CatalogModel files, ModelEntry model, IReadOnlyDictionary<string, InstanceInfo> instances)
     {
-        var files = catalog.Describe(model);
         var entry = (JsonObject)model.Raw.DeepClone();
         entry["name"] = model.Name;
         entry["backend"] = model.Backend;
@@ -103,7 +103,8 @@ public static class ModelsApi
             return refused;
         }
 
-        var written = Describe(catalog, catalog.Manifest.Models[name], live.Active);
+        var model = catalog.Manifest.Models[name];
+        var written = Describe(catalog.Describe(model), model, live.Active);
         return result.Status == WriteStatus.Created ? TypedResults.Created($"/models/{name}", written) : TypedResults.Ok(written);
     }
 
