@@ -113,7 +113,14 @@ public sealed partial class InstanceManager(
 
         try
         {
-            if (!await probe.WaitReadyAsync(endpoint, process, options.Value.LoadTimeout, cancellationToken))
+            var ready = await probe.WaitReadyAsync(endpoint, process, options.Value.LoadTimeout, cancellationToken);
+            if (instance.State is InstanceStates.Stopping or InstanceStates.Stopped)
+            {
+                // A stop arrived while it loaded: the stop owns the record, so leave no ready or failed entry behind.
+                return StartOutcome.Refused(StatusCodes.Status503ServiceUnavailable, $"model '{name}' was stopped while it loaded");
+            }
+
+            if (!ready)
             {
                 return await FailAsync(instance, StatusCodes.Status502BadGateway,
                     $"backend {plan.Backend} for '{name}' exited with code {await process.Exited} while loading: {Tail(process)}");
