@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
+using Lamina.Shared.Hosting;
 
 namespace Lamina.Store.Tests;
 
@@ -62,7 +63,7 @@ public sealed partial class StoreProcess : IAsyncDisposable
     /// <summary>Starts the store on a free loopback port and waits for its "ready" line.</summary>
     public static async Task<(StoreProcess Store, int Port)> StartReadyAsync(params string[] extraArgs)
     {
-        var port = FreePort();
+        var port = LocalMachine.FreePort();
         var store = Start(["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. extraArgs]);
         await store.WaitForReadyAsync();
         return (store, port);
@@ -114,13 +115,6 @@ public sealed partial class StoreProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private void Append(string? line)
