@@ -53,6 +53,26 @@ public sealed class ChatThroughGatewayTests(SystemFixture fixture)
     }
 
     [Fact]
+    public async Task StreamingPassesThroughAsTheTokensAreMadeNotAllAtTheEnd()
+    {
+        await Gateway.PostAsync($"/models/{LaminaSystem.TinyModel}/start", null);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = JsonContent.Create(Chat(stream: true, maxTokens: 200)) };
+        using var response = await Gateway.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        TimeSpan? first = null;
+        while (await reader.ReadLineAsync() is { } line && line != "data: [DONE]")
+        {
+            first ??= line.StartsWith("data: ", StringComparison.Ordinal) ? clock.Elapsed : null;
+        }
+
+        // A buffering proxy would hand over every event at once, at the end.
+        Assert.NotNull(first);
+        Assert.True(clock.Elapsed - first > TimeSpan.FromMilliseconds(20), $"first event at {first}, last at {clock.Elapsed}");
+    }
+
+    [Fact]
     public async Task StopOnRequestEndsTheBackendProcess()
     {
         using var started = await Gateway.PostAsync($"/models/{LaminaSystem.TinyModel}/start", null);
