@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text;
 using Lamina.Shared.Contracts;
 using Lamina.Shared.Gguf;
 using Lamina.Shared.Manifest;
@@ -15,6 +16,7 @@ public sealed partial class ModelCatalog(IOptions<RegistryOptions> options, Gguf
     private readonly Lock _gate = new();
     private (DateTime WrittenAt, long Length) _stamp = (DateTime.MinValue, -1);
     private volatile CatalogSnapshot _current = CatalogSnapshot.Empty;
+    private ManifestDocument? _document;
 
     public string ManifestPath { get; } = Path.GetFullPath(options.Value.Manifest);
 
@@ -70,8 +72,10 @@ public sealed partial class ModelCatalog(IOptions<RegistryOptions> options, Gguf
         }
 
         var etag = ETagOf(bytes);
-        using var reader = new StreamReader(new MemoryStream(bytes));
-        var result = ManifestReader.Load(reader, ManifestPath);
+        // An edit to a few entries of a large file re-reads only those entries.
+        var text = Encoding.UTF8.GetString(bytes);
+        _document = _document?.Update(text) ?? ManifestDocument.Read(text, ManifestPath);
+        var result = _document.Result;
         var problems = result.Problems.Select(problem => problem.ToString()).ToList();
         foreach (var problem in problems)
         {

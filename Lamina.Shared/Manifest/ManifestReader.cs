@@ -19,14 +19,7 @@ public static class ManifestReader
     }
 
     /// <summary>Loads a manifest; <paramref name="source"/> names it in problems (usually its path).</summary>
-    public static ManifestLoadResult Load(TextReader text, string source)
-    {
-        var problems = new ProblemList(source);
-        var table = new ModelTable(problems);
-        var (root, broken) = YamlTreeReader.Read(text, problems, table.Add);
-        var (manifest, unreadable) = broken ? (ModelManifest.Empty, true) : ManifestValidator.Validate(root, problems, table);
-        return new ManifestLoadResult(manifest, problems.Sorted(), unreadable);
-    }
+    public static ManifestLoadResult Load(TextReader text, string source) => ManifestDocument.Read(text.ReadToEnd(), source).Result;
 
     /// <summary>The manifest when it has no problem at all.</summary>
     /// <exception cref="ManifestException">Any problem; the message lists them all, one per line.</exception>

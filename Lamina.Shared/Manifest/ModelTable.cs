@@ -8,12 +8,15 @@ namespace Lamina.Shared.Manifest;
 internal sealed class ModelTable(ProblemList problems)
 {
     private readonly ModelEntryReader _reader = new(problems);
-    private readonly List<ReadModel> _read = [];
+    private readonly List<(YamlScalar Key, ReadModel Read)> _read = [];
     private readonly Dictionary<string, YamlNode> _names = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _claimedAliases = new(StringComparer.Ordinal);
 
     /// <summary>The mapping the entries came from; another one (reached through a YAML alias) is read anew.</summary>
     public YamlMapping? Section { get; private set; }
+
+    /// <summary>Each entry read so far with its name's node, in file order, duplicates left out.</summary>
+    public IReadOnlyList<(YamlScalar Key, ReadModel Read)> Read => _read;
 
     public Dictionary<string, ModelEntry> Valid { get; } = new(StringComparer.Ordinal);
 
@@ -32,14 +35,31 @@ internal sealed class ModelTable(ProblemList problems)
         {
             problems.Add(key, "models", "a model's name must be text, like my-model:");
         }
-        else if (!_names.TryAdd(name, key))
+        else if (Claim(scalar))
         {
-            problems.Add(key, "models." + name, $"model '{name}' is defined twice; rename or remove this one (the first one is served)", name);
+            _read.Add((scalar, _reader.Read(scalar, value)));
         }
-        else
+    }
+
+    /// <summary>Takes an entry as an earlier reading of the same text read it.</summary>
+    public void Reuse(YamlMapping section, YamlScalar key, ReadModel read)
+    {
+        Section ??= section;
+        if (Claim(key))
         {
-            _read.Add(_reader.Read(scalar, value));
+            _read.Add((key, read));
         }
+    }
+
+    private bool Claim(YamlScalar key)
+    {
+        if (_names.TryAdd(key.Value, key))
+        {
+            return true;
+        }
+
+        problems.Add(key, "models." + key.Value, $"model '{key.Value}' is defined twice; rename or remove this one (the first one is served)", key.Value);
+        return false;
     }
 
     /// <summary>Checks what needs the whole file (backends, aliases) and keeps the valid entries.</summary>
@@ -48,7 +68,7 @@ internal sealed class ModelTable(ProblemList problems)
         var choices = string.Join(", ", backends.Order(StringComparer.Ordinal));
         // Names first, then aliases in file order: which entry an alias clash leaves out does
         // not depend on which entries have other problems.
-        foreach (var (name, entry, aliases, backend) in _read)
+        foreach (var (_, (name, entry, aliases, backend)) in _read)
         {
             var clean = aliases.Aggregate(true, (clean, alias) => Claim(name, alias) && clean);
             if (backend is YamlScalar { IsNull: false, Value: var given } && !backends.Contains(given))

@@ -32,7 +32,7 @@ internal sealed class ModelsSection
         var bom = text.StartsWith('\uFEFF') ? "\uFEFF" : "";
         text = text[bom.Length..];
         var problems = new ProblemList(source);
-        var (root, broken) = YamlTreeReader.Read(new StringReader(text), problems);
+        var (root, broken, _) = YamlTreeReader.Read(new StringReader(text), problems);
         if (broken)
         {
             return (null, problems.Sorted());

@@ -9,12 +9,13 @@ internal static class YamlTreeReader
 {
 
     /// <summary>The first document's root (null when empty), or <c>Broken</c> when the text is not YAML.</summary>
+    /// <remarks><c>UsesAnchors</c> tells whether any node has an anchor or is an alias: such a file cannot be read in parts.</remarks>
     /// <param name="onModel">
     /// When given, gets each entry of the top-level <c>models</c> mapping as soon as it is complete;
     /// the tree then keeps that entry's key and value without the value's children. A large
     /// manifest is checked entry by entry instead of held whole, which is most of its load time.
     /// </param>
-    public static (YamlNode? Root, bool Broken) Read(TextReader text, ProblemList problems, Action<YamlMapping, YamlNode, YamlNode>? onModel = null)
+    public static (YamlNode? Root, bool Broken, bool UsesAnchors) Read(TextReader text, ProblemList problems, Action<YamlMapping, YamlNode, YamlNode>? onModel = null)
     {
         // A byte-order mark left in the text would otherwise become part of the first key.
         if (text.Peek() == '\uFEFF')
@@ -28,6 +29,7 @@ internal static class YamlTreeReader
         YamlNode? root = null;
         YamlMapping? models = null;
         var documents = 0;
+        var usesAnchors = false;
         var last = Mark.Empty;
         try
         {
@@ -77,20 +79,21 @@ internal static class YamlTreeReader
         catch (YamlException e)
         {
             Broken(e.Start, e.Message);
-            return (null, true);
+            return (null, true, usesAnchors);
         }
         catch (InvalidOperationException e)
         {
             // YamlDotNet's scanner throws this instead of a YamlException on some broken flow
             // collections ("a: [1,\nb: 2"): it is still bad YAML, to report like the others.
             Broken(last, e.Message);
-            return (null, true);
+            return (null, true, usesAnchors);
         }
 
-        return (root, false);
+        return (root, false, usesAnchors);
 
         YamlNode Resolve(AnchorAlias alias)
         {
+            usesAnchors = true;
             if (anchors.TryGetValue(alias.Value.Value, out var target))
             {
                 return target;
@@ -104,6 +107,7 @@ internal static class YamlTreeReader
         {
             if (!anchor.IsEmpty)
             {
+                usesAnchors = true;
                 anchors[anchor.Value] = node;
             }
 
