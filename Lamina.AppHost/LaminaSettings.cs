@@ -23,7 +23,7 @@ public sealed record LaminaSettings(
     };
 
     /// <summary>Settings only the AppHost itself reads.</summary>
-    private static readonly HashSet<string> _ownSettings = new(StringComparer.OrdinalIgnoreCase) { "Store", "GatewayPort", "DataDir" };
+    private static readonly HashSet<string> _ownSettings = new(StringComparer.OrdinalIgnoreCase) { "Store", "GatewayPort" };
 
     public static LaminaSettings Read(IDistributedApplicationBuilder builder)
     {
@@ -43,6 +43,7 @@ public sealed record LaminaSettings(
             passed);
         passed["Manifest"] = settings.Manifest;
         passed["ModelsDir"] = settings.ModelsDir;
+        passed["DataDir"] = settings.DataDir;
         return settings;
     }
 

@@ -16,6 +16,8 @@ public static class Extensions
         builder.Services.AddSingleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<GgufHeaders>();
+        builder.Services.AddSingleton<ChecksumVerifier>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ChecksumVerifier>());
         builder.Services.AddSingleton<ModelCatalog>();
         builder.Services.AddHostedService<ManifestWatcher>();
         builder.Services.AddSingleton<LiveInstances>();

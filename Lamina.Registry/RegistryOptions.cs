@@ -12,6 +12,9 @@ public sealed class RegistryOptions
 
     /// <summary>The folder that relative model paths are under.</summary>
     public string ModelsDir { get; set; } = "models";
+
+    /// <summary>Where Lamina keeps its own state (here: the verdicts of sha256 checks).</summary>
+    public string DataDir { get; set; } = ".lamina";
 }
 
 public sealed class RegistryOptionsValidator : IValidateOptions<RegistryOptions>

@@ -58,7 +58,7 @@ public static class ModelsApi
 
         var files = catalog.Describe(model);
         var entry = Describe(files, model, live.Active);
-        if (catalog.Inspect(files) is { } header)
+        if (catalog.Inspect(model, files) is { } header)
         {
             entry["metadata"] = Metadata(header);
         }
@@ -77,6 +77,11 @@ public static class ModelsApi
         if (files.Reason is not null)
         {
             entry["reason"] = files.Reason;
+        }
+
+        if (files.Checksum is not null)
+        {
+            entry["checksum"] = files.Checksum;
         }
 
         if (instances.TryGetValue(model.Name, out var instance))

@@ -17,6 +17,7 @@ public sealed partial class ManifestWatcher(ModelCatalog catalog, IConnectionMul
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         catalog.Refresh();
+        catalog.VerifyChecksums();
         return base.StartAsync(cancellationToken);
     }
 
@@ -30,6 +31,7 @@ public sealed partial class ManifestWatcher(ModelCatalog catalog, IConnectionMul
             {
                 var snapshot = catalog.Current;
                 LogChanged(logger, snapshot.ETag, snapshot.Problems.Count);
+                catalog.VerifyChecksums();
                 await redis.GetDatabase().PublishAsync(RedisChannel.Literal(RedisKeys.ManifestEvents), snapshot.ETag);
             }
         }

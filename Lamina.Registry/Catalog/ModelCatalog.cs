@@ -11,7 +11,8 @@ namespace Lamina.Registry.Catalog;
 /// The manifest as last read. A reload that finds the file broken keeps serving the last good
 /// models and reports the problems; readers never wait for a reload.
 /// </summary>
-public sealed partial class ModelCatalog(IOptions<RegistryOptions> options, GgufHeaders headers, TimeProvider time, ILogger<ModelCatalog> logger)
+public sealed partial class ModelCatalog(
+    IOptions<RegistryOptions> options, GgufHeaders headers, ChecksumVerifier checksums, TimeProvider time, ILogger<ModelCatalog> logger)
 {
     private readonly Lock _gate = new();
     private (DateTime WrittenAt, long Length) _stamp = (DateTime.MinValue, -1);
@@ -26,16 +27,32 @@ public sealed partial class ModelCatalog(IOptions<RegistryOptions> options, Gguf
 
     public ModelManifest Manifest => _current.Manifest;
 
+    /// <summary>Where the model's files are and whether they are there, what its format says, and what its sha256 says.</summary>
     public CatalogModel Describe(ModelEntry model)
     {
         var (resolved, problem) = ModelFiles.Resolve(ModelsDir, model.Path);
-        problem ??= resolved is null ? "no path" : ModelFiles.Check(resolved, headers);
-        return new CatalogModel(model.Name, model.Backend, model.Path, resolved, problem is null, problem);
+        problem ??= ModelFiles.Check(resolved!, model.Format, headers);
+        var checksum = problem is null && model.Sha256 is { } expected && File.Exists(resolved) ? checksums.Check(resolved, expected) : null;
+        if (checksum is { Actual: { } actual })
+        {
+            problem = $"sha256 mismatch: the file's is {actual} but the manifest says {model.Sha256}; download the model again, or correct sha256 if the manifest is wrong";
+        }
+
+        return new CatalogModel(model.Name, model.Backend, model.Path, resolved, problem is null, problem) { Checksum = checksum?.State };
+    }
+
+    /// <summary>Starts checking, in the background, every present model file whose entry declares a sha256.</summary>
+    public void VerifyChecksums()
+    {
+        foreach (var model in Manifest.Models.Values.Where(model => model.Sha256 is not null))
+        {
+            Describe(model);
+        }
     }
 
     /// <summary>What the model's GGUF header says, when it is an available GGUF file.</summary>
-    public GgufModelInfo? Inspect(CatalogModel model) =>
-        model is { Available: true, ResolvedPath: { } path } && path.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase) ? headers.Read(path).Info : null;
+    public GgufModelInfo? Inspect(ModelEntry model, CatalogModel files) =>
+        files is { Available: true, ResolvedPath: { } path } && model.Format == ModelFormats.Gguf ? headers.Read(path).Info : null;
 
     /// <summary>Reads the file again if it changed since the last reading; true when the snapshot changed.</summary>
     public bool Refresh()

@@ -1,3 +1,5 @@
+using Lamina.Shared.Manifest;
+
 namespace Lamina.Registry.Catalog;
 
 /// <summary>Where a model's files are and whether they are what the manifest says.</summary>
@@ -42,35 +44,26 @@ public static class ModelFiles
         }
     }
 
-    /// <summary>Null when the model is on disk and looks right, else why not.</summary>
-    public static string? Check(string path, GgufHeaders headers)
+    /// <summary>Null when the model is on disk and is what its format says, else why not.</summary>
+    public static string? Check(string path, string format, GgufHeaders headers)
     {
-        if (Directory.Exists(path))
-        {
-            return CheckFolder(path);
-        }
-
-        if (!File.Exists(path))
+        var folder = Directory.Exists(path);
+        if (!folder && !File.Exists(path))
         {
             return "missing";
         }
 
-        return path.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase) ? headers.Read(path).Problem : null;
-    }
-
-    /// <summary>An MLC folder has its chat config; a safetensors folder its config.json and weights.</summary>
-    private static string? CheckFolder(string path)
-    {
-        if (File.Exists(Path.Combine(path, "mlc-chat-config.json")))
+        return format switch
         {
-            return null;
-        }
-
-        if (!File.Exists(Path.Combine(path, "config.json")))
-        {
-            return "folder has neither config.json (safetensors) nor mlc-chat-config.json (MLC)";
-        }
-
-        return Directory.EnumerateFiles(path, "*.safetensors").Any() ? null : "folder has config.json but no .safetensors weights";
+            ModelFormats.Gguf when folder => "is a folder, but the model's format is gguf: point path at the .gguf file",
+            ModelFormats.Gguf => headers.Read(path).Problem,
+            ModelFormats.Mlc when !folder => "is a file, but an MLC model is a folder with mlc-chat-config.json",
+            ModelFormats.Mlc => File.Exists(Path.Combine(path, "mlc-chat-config.json")) ? null : "folder has no mlc-chat-config.json (an MLC model needs it)",
+            _ when !folder => path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)
+                ? "is a single .safetensors file; point path at the folder that holds it with config.json"
+                : "is a file, but a safetensors model is a folder with config.json and .safetensors weights",
+            _ when !File.Exists(Path.Combine(path, "config.json")) => "folder has no config.json (a safetensors model needs it beside its weights)",
+            _ => Directory.EnumerateFiles(path, "*.safetensors").Any() ? null : "folder has config.json but no .safetensors weights",
+        };
     }
 }

@@ -7,4 +7,8 @@ public sealed record CatalogModel(
     string? Path,
     string? ResolvedPath,
     bool Available,
-    string? Reason);
+    string? Reason)
+{
+    /// <summary><c>verifying</c>, <c>verified</c> or <c>mismatch</c> when the manifest declares the file's sha256; else null.</summary>
+    public string? Checksum { get; init; }
+}

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -42,6 +43,37 @@ public sealed class ManifestWritesTests(SystemFixture fixture)
             await File.WriteAllTextAsync(System.ManifestPath, original);
         }
     }
+
+    [Fact]
+    public async Task DeclaredSha256IsVerifiedInTheBackgroundAndAMismatchMakesTheModelUnavailable()
+    {
+        var original = await File.ReadAllTextAsync(System.ManifestPath);
+        var file = Path.Combine(System.Root, "models", "tiny.gguf");
+        var digest = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(file)));
+        try
+        {
+            (await Gateway.PutAsJsonAsync("/models/tiny-checked", new { path = "tiny.gguf", backend = "embedded", sha256 = digest.ToUpperInvariant() })).EnsureSuccessStatusCode();
+            (await Gateway.PutAsJsonAsync("/models/tiny-wrong", new { path = "tiny.gguf", backend = "embedded", sha256 = new string('a', 64) })).EnsureSuccessStatusCode();
+
+            Assert.True(await Eventually.TrueAsync(async () => (await ModelAsync("tiny-checked"))["checksum"]?.GetValue<string>() == "verified", TimeSpan.FromSeconds(10)));
+            Assert.True(await Eventually.TrueAsync(async () => (await ModelAsync("tiny-wrong"))["checksum"]?.GetValue<string>() == "mismatch", TimeSpan.FromSeconds(10)));
+            var checkedModel = await ModelAsync("tiny-checked");
+            var wrong = await ModelAsync("tiny-wrong");
+
+            Assert.True(checkedModel["available"]!.GetValue<bool>());
+            Assert.False(wrong["available"]!.GetValue<bool>());
+            Assert.StartsWith($"sha256 mismatch: the file's is {digest} but the manifest says {new string('a', 64)}", wrong["reason"]!.GetValue<string>());
+            using var chat = await Gateway.PostAsJsonAsync("/v1/chat/completions", new { model = "tiny-wrong", messages = new[] { new { role = "user", content = "hi" } } });
+            Assert.Equal(HttpStatusCode.Conflict, chat.StatusCode);
+            Assert.Contains("sha256 mismatch", await chat.Content.ReadAsStringAsync());
+        }
+        finally
+        {
+            await File.WriteAllTextAsync(System.ManifestPath, original);
+        }
+    }
+
+    private async Task<JsonObject> ModelAsync(string name) => (await Gateway.GetFromJsonAsync<JsonObject>($"/models/{name}"))!;
 
     [Fact]
     public async Task DeleteWithDeleteFilesRemovesTheModelsFileToo()

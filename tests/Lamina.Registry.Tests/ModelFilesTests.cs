@@ -1,4 +1,5 @@
 using Lamina.Registry.Catalog;
+using Lamina.Shared.Manifest;
 using Lamina.TestSupport.Gguf;
 
 namespace Lamina.Registry.Tests;
@@ -33,11 +34,11 @@ public sealed class ModelFilesTests : IDisposable
         var file = Path.Combine(_models.FullName, "tiny.gguf");
         TinyGguf.Write(file);
 
-        Assert.Null(ModelFiles.Check(file, new GgufHeaders()));
+        Assert.Null(ModelFiles.Check(file, ModelFormats.Gguf, new GgufHeaders()));
     }
 
     [Fact]
-    public void MissingFileSaysMissing() => Assert.Equal("missing", ModelFiles.Check(Path.Combine(_models.FullName, "nope.gguf"), new GgufHeaders()));
+    public void MissingFileSaysMissing() => Assert.Equal("missing", ModelFiles.Check(Path.Combine(_models.FullName, "nope.gguf"), ModelFormats.Gguf, new GgufHeaders()));
 
     [Fact]
     public void FileThatIsNotGgufSaysSo()
@@ -45,7 +46,7 @@ public sealed class ModelFilesTests : IDisposable
         var file = Path.Combine(_models.FullName, "fake.gguf");
         File.WriteAllText(file, "<html>404</html>");
 
-        Assert.Equal("not a GGUF file", ModelFiles.Check(file, new GgufHeaders()));
+        Assert.Equal("not a GGUF file", ModelFiles.Check(file, ModelFormats.Gguf, new GgufHeaders()));
     }
 
     [Fact]
@@ -58,20 +59,21 @@ public sealed class ModelFilesTests : IDisposable
             stream.SetLength(100);
         }
 
-        Assert.StartsWith("unreadable GGUF header", ModelFiles.Check(file, new GgufHeaders()));
+        Assert.StartsWith("unreadable GGUF header", ModelFiles.Check(file, ModelFormats.Gguf, new GgufHeaders()));
     }
 
     [Fact]
     public void SafetensorsFolderNeedsItsConfigAndWeights()
     {
         var folder = Directory.CreateDirectory(Path.Combine(_models.FullName, "st")).FullName;
-        Assert.Contains("neither config.json", ModelFiles.Check(folder, new GgufHeaders()));
+        Assert.Contains("no config.json", ModelFiles.Check(folder, ModelFormats.Safetensors, new GgufHeaders()));
 
         File.WriteAllText(Path.Combine(folder, "config.json"), "{}");
-        Assert.Contains("no .safetensors weights", ModelFiles.Check(folder, new GgufHeaders()));
+        Assert.Contains("no .safetensors weights", ModelFiles.Check(folder, ModelFormats.Safetensors, new GgufHeaders()));
 
         File.WriteAllBytes(Path.Combine(folder, "model.safetensors"), [0]);
-        Assert.Null(ModelFiles.Check(folder, new GgufHeaders()));
+        Assert.Null(ModelFiles.Check(folder, ModelFormats.Safetensors, new GgufHeaders()));
+        Assert.Contains("no mlc-chat-config.json", ModelFiles.Check(folder, ModelFormats.Mlc, new GgufHeaders()));
     }
 
     [Fact]
@@ -80,7 +82,28 @@ public sealed class ModelFilesTests : IDisposable
         var folder = Directory.CreateDirectory(Path.Combine(_models.FullName, "mlc")).FullName;
         File.WriteAllText(Path.Combine(folder, "mlc-chat-config.json"), "{}");
 
-        Assert.Null(ModelFiles.Check(folder, new GgufHeaders()));
+        Assert.Null(ModelFiles.Check(folder, ModelFormats.Mlc, new GgufHeaders()));
+    }
+
+    [Fact]
+    public void FormatDecidesWhatAPathMustBe()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_models.FullName, "model")).FullName;
+        var file = Path.Combine(_models.FullName, "tiny.gguf");
+        TinyGguf.Write(file);
+
+        Assert.Contains("is a folder, but the model's format is gguf", ModelFiles.Check(folder, ModelFormats.Gguf, new GgufHeaders()));
+        Assert.Contains("is a file, but an MLC model is a folder", ModelFiles.Check(file, ModelFormats.Mlc, new GgufHeaders()));
+        Assert.Contains("is a file, but a safetensors model is a folder", ModelFiles.Check(file, ModelFormats.Safetensors, new GgufHeaders()));
+    }
+
+    [Fact]
+    public void GgufWithoutTheExtensionIsStillReadForItsHeader()
+    {
+        var blob = Path.Combine(_models.FullName, "sha256-0123");
+        File.WriteAllText(blob, "not a model");
+
+        Assert.Equal("not a GGUF file", ModelFiles.Check(blob, ModelFormats.Gguf, new GgufHeaders()));
     }
 
     public void Dispose() => _models.Delete(recursive: true);

@@ -61,9 +61,11 @@ public sealed class RegistryScale : IFigure
             + $"(/health p50 {Samples.Ms(floor.P50)} ms p99 {Samples.Ms(floor.P99)} ms), p50 +{Samples.Ms(models.P50 - floor.P50)} ms, {models.P50 / floor.P50:0.00}x /health";
     }
 
-    private static ModelCatalog Catalog(string root) => new(
-        Options.Create(new RegistryOptions { Manifest = Path.Combine(root, "models.yaml"), ModelsDir = Path.Combine(root, "models") }),
-        new GgufHeaders(), TimeProvider.System, NullLogger<ModelCatalog>.Instance);
+    private static ModelCatalog Catalog(string root)
+    {
+        var options = Options.Create(new RegistryOptions { Manifest = Path.Combine(root, "models.yaml"), ModelsDir = Path.Combine(root, "models"), DataDir = Path.Combine(root, "data") });
+        return new(options, new GgufHeaders(), new ChecksumVerifier(options, NullLogger<ChecksumVerifier>.Instance), TimeProvider.System, NullLogger<ModelCatalog>.Instance);
+    }
 
     private static async Task WriteCatalogAsync(string root, int count)
     {

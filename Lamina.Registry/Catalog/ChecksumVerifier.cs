@@ -1,0 +1,118 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+
+namespace Lamina.Registry.Catalog;
+
+/// <summary>
+/// Checks model files against the <c>sha256</c> their manifest entries declare, in the
+/// background and once per file version (path, size, modification time). Verdicts are kept in
+/// the data folder, so a restart does not hash gigabytes again.
+/// </summary>
+public sealed partial class ChecksumVerifier(IOptions<RegistryOptions> options, ILogger<ChecksumVerifier> logger) : BackgroundService
+{
+    private readonly Channel<string> _queue = Channel.CreateUnbounded<string>(new() { SingleReader = true });
+    private readonly ConcurrentDictionary<string, byte> _queued = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Verdict> _verdicts = Load(VerdictsPath(options.Value));
+    private readonly string _verdictsPath = VerdictsPath(options.Value);
+
+    /// <summary>What is known of the file against the expected digest; an unknown file is queued for hashing.</summary>
+    public Checksum Check(string path, string expected)
+    {
+        var file = new FileInfo(path);
+        if (_verdicts.TryGetValue(path, out var verdict) && verdict.Length == file.Length && verdict.WrittenAt == file.LastWriteTimeUtc)
+        {
+            return verdict.Sha256 == expected ? Checksum.Verified : Checksum.Mismatch(verdict.Sha256);
+        }
+
+        if (_queued.TryAdd(path, 0))
+        {
+            _queue.Writer.TryWrite(path);
+        }
+
+        return Checksum.Verifying;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var path in _queue.Reader.ReadAllAsync(stoppingToken))
+        {
+            try
+            {
+                if (await HashAsync(path, stoppingToken) is { } verdict)
+                {
+                    // Kept on disk before it is told, so a verdict anyone saw survives a restart.
+                    await SaveAsync(new Dictionary<string, Verdict>(_verdicts) { [path] = verdict }, stoppingToken);
+                    _verdicts[path] = verdict;
+                }
+            }
+            catch (IOException e)
+            {
+                LogUnreadable(logger, path, e.Message);
+            }
+            finally
+            {
+                _queued.TryRemove(path, out _);
+            }
+        }
+    }
+
+    /// <summary>The file's digest, or null when the file changed while it was read (it is checked again when next asked).</summary>
+    private async Task<Verdict?> HashAsync(string path, CancellationToken cancellationToken)
+    {
+        var before = new FileInfo(path);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        string sha256;
+        await using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous))
+        {
+            sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
+        }
+
+        var after = new FileInfo(path);
+        if (!after.Exists || after.Length != before.Length || after.LastWriteTimeUtc != before.LastWriteTimeUtc)
+        {
+            return null;
+        }
+
+        LogHashed(logger, path, before.Length, clock.ElapsedMilliseconds);
+        return new Verdict(before.Length, before.LastWriteTimeUtc, sha256);
+    }
+
+    private async Task SaveAsync(Dictionary<string, Verdict> verdicts, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(_verdictsPath)!);
+        var temporary = _verdictsPath + ".tmp";
+        await using (var file = File.Create(temporary))
+        {
+            await JsonSerializer.SerializeAsync(file, verdicts, cancellationToken: cancellationToken);
+        }
+
+        File.Move(temporary, _verdictsPath, overwrite: true);
+    }
+
+    private static ConcurrentDictionary<string, Verdict> Load(string path)
+    {
+        try
+        {
+            using var file = File.OpenRead(path);
+            return new(JsonSerializer.Deserialize<Dictionary<string, Verdict>>(file) ?? [], StringComparer.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            // Missing or damaged: the files are hashed again, which only costs time.
+            return new(StringComparer.Ordinal);
+        }
+    }
+
+    private static string VerdictsPath(RegistryOptions options) => Path.Combine(Path.GetFullPath(options.DataDir), "registry", "checksums.json");
+
+    public sealed record Verdict(long Length, DateTime WrittenAt, string Sha256);
+
+    [LoggerMessage(LogLevel.Information, "Hashed {Path} ({Bytes} bytes) in {Milliseconds} ms")]
+    private static partial void LogHashed(ILogger logger, string path, long bytes, long milliseconds);
+
+    [LoggerMessage(LogLevel.Warning, "Cannot hash {Path}: {Reason}")]
+    private static partial void LogUnreadable(ILogger logger, string path, string reason);
+}
