@@ -60,7 +60,7 @@ public static class ModelsApi
         var entry = Describe(files, model, live.Active);
         if (catalog.Inspect(model, files) is { } header)
         {
-            entry["metadata"] = Metadata(header);
+            entry["metadata"] = Metadata(header, model.ContextLength);
         }
 
         return TypedResults.Ok(entry);
@@ -143,7 +143,8 @@ public static class ModelsApi
         _ => null,
     };
 
-    private static JsonObject Metadata(GgufModelInfo header) => new()
+    /// <summary>The header's facts; memory is estimated at the context the model runs with (the manifest's, else its own).</summary>
+    private static JsonObject Metadata(GgufModelInfo header, int? contextLength) => new()
     {
         ["architecture"] = header.Architecture,
         ["name"] = header.Name,
@@ -153,7 +154,7 @@ public static class ModelsApi
         ["file_type"] = header.Quantization.FileTypeName,
         ["tensor_types"] = new JsonObject([.. header.Quantization.TensorTypes.Select(pair => KeyValuePair.Create(pair.Key, (JsonNode?)pair.Value))]),
         ["has_chat_template"] = header.HasChatTemplate,
-        ["estimated_memory_bytes"] = header.EstimateMemoryBytes(),
+        ["estimated_memory_bytes"] = header.EstimateMemoryBytes(contextLength),
     };
 
     private static string UnknownModel(string name, ModelCatalog catalog)

@@ -24,6 +24,7 @@ public static class SuggestApi
             ["model"] = candidate.Name,
             ["available"] = candidate.Available,
             ["eligible"] = candidate.Rejection is null,
+            ["estimated_memory_bytes"] = candidate.MemoryBytes,
             ["reason"] = candidate.Reason,
         })]);
         if (best is null)
@@ -36,6 +37,7 @@ public static class SuggestApi
             ["suggested"] = best.Name,
             ["model_info"] = best.Model.Raw.DeepClone(),
             ["available"] = best.Available,
+            ["estimated_memory_bytes"] = best.MemoryBytes,
             ["reason"] = best.Reason,
             ["alternatives"] = alternatives,
         });

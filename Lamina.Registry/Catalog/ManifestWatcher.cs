@@ -4,13 +4,17 @@ using StackExchange.Redis;
 namespace Lamina.Registry.Catalog;
 
 /// <summary>
-/// Picks up edits to the manifest within a second (a file-system event, or a poll for file
+/// Picks up edits to the manifest within a second, once the file has settled (a file-system event, or a poll for file
 /// systems that send none) and tells the other services over Redis pub/sub.
 /// </summary>
-public sealed partial class ManifestWatcher(ModelCatalog catalog, IConnectionMultiplexer redis, ILogger<ManifestWatcher> logger)
+public sealed partial class ManifestWatcher(ModelCatalog catalog, IConnectionMultiplexer redis, TimeProvider time, ILogger<ManifestWatcher> logger)
     : BackgroundService
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+
+    // Writers that truncate and then write (shell redirection, many editors) leave a moment when
+    // the file is empty or half written; a version younger than this is read a moment later.
+    private static readonly TimeSpan SettleTime = TimeSpan.FromMilliseconds(100);
 
     private readonly SemaphoreSlim _changed = new(0);
 
@@ -27,6 +31,7 @@ public sealed partial class ManifestWatcher(ModelCatalog catalog, IConnectionMul
         while (!stoppingToken.IsCancellationRequested)
         {
             await _changed.WaitAsync(PollInterval, stoppingToken);
+            await SettledAsync(stoppingToken);
             if (catalog.Refresh())
             {
                 var snapshot = catalog.Current;
@@ -34,6 +39,14 @@ public sealed partial class ManifestWatcher(ModelCatalog catalog, IConnectionMul
                 catalog.VerifyChecksums();
                 await redis.GetDatabase().PublishAsync(RedisChannel.Literal(RedisKeys.ManifestEvents), snapshot.ETag);
             }
+        }
+    }
+
+    private async Task SettledAsync(CancellationToken cancellationToken)
+    {
+        while (time.GetUtcNow().UtcDateTime - File.GetLastWriteTimeUtc(catalog.ManifestPath) is { } age && age >= TimeSpan.Zero && age < SettleTime)
+        {
+            await Task.Delay(SettleTime - age, time, cancellationToken);
         }
     }
 

@@ -26,6 +26,9 @@ public sealed partial class Suggester(ModelCatalog catalog)
     {
         var files = catalog.Describe(model);
         var size = ParseSize(model.Raw["size"]?.ToString()) ?? OnDiskSize(files.ResolvedPath);
+        // What loading needs: the header's estimate at the context it will run with, else at least the file.
+        var header = catalog.Inspect(model, files);
+        var memory = header?.EstimateMemoryBytes(model.ContextLength) ?? size;
         var score = 0;
         var why = new List<string>();
         if (request.UseCase is { } useCase)
@@ -67,7 +70,7 @@ public sealed partial class Suggester(ModelCatalog catalog)
         {
             rejection = $"runs on {model.Backend}, not {request.Backend}";
         }
-        else if ((request.MaxSize ?? request.MaxMemory) is { } limit && size is null)
+        else if ((request.MaxSize ?? request.MaxMemory) is { } limit && (request.MaxSize is null ? memory : size) is null)
         {
             rejection = $"size unknown: add 'size' to its manifest entry to compare it with {limit}";
         }
@@ -75,16 +78,22 @@ public sealed partial class Suggester(ModelCatalog catalog)
         {
             rejection = $"too large: {size} bytes is over max_size {request.MaxSize}";
         }
-        else if (ParseSize(request.MaxMemory) is { } maxMemory && size > maxMemory)
+        else if (ParseSize(request.MaxMemory) is { } maxMemory && memory > maxMemory)
         {
-            rejection = $"too large for the memory: needs at least {size} bytes, max_memory is {request.MaxMemory}";
+            rejection = header is null
+                ? $"too large for the memory: needs at least its size, {memory} bytes; max_memory is {request.MaxMemory}"
+                : $"too large for the memory: needs about {memory} bytes (weights and KV cache at {model.ContextLength ?? header.ContextLength} tokens of context); max_memory is {request.MaxMemory}";
         }
         else if (request.RequireAvailable && !files.Available)
         {
             rejection = $"not downloaded ({files.Reason})";
         }
+        else if (request.RequireAvailable && BackendPresence.Missing(model, manifest) is { } missing)
+        {
+            rejection = missing;
+        }
 
-        return new Candidate(model.Name, model, files.Available, score, size, rejection,
+        return new Candidate(model.Name, model, files.Available, score, size, memory, rejection,
             rejection ?? (why.Count == 0 ? "matches the request" : string.Join(", ", why)));
     }
 
@@ -115,4 +124,4 @@ public sealed partial class Suggester(ModelCatalog catalog)
 
 public sealed record SuggestRequest(string? UseCase, string? Category, string? MaxSize, string? MaxMemory, string? Backend, bool RequireAvailable);
 
-public sealed record Candidate(string Name, ModelEntry Model, bool Available, int Score, long? SizeBytes, string? Rejection, string Reason);
+public sealed record Candidate(string Name, ModelEntry Model, bool Available, int Score, long? SizeBytes, long? MemoryBytes, string? Rejection, string Reason);

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Aspire.Hosting;
@@ -59,6 +61,46 @@ public sealed class RegistryThroughGatewayTests(SystemFixture fixture)
     }
 
     [Fact]
+    public async Task SuggestWeighsMemoryByTheGgufEstimateNotTheFileSize()
+    {
+        var estimate = (await Gateway.GetFromJsonAsync<JsonObject>("/models/tiny"))!["metadata"]!["estimated_memory_bytes"]!.GetValue<long>();
+        Assert.True(estimate > new FileInfo(Path.Combine(System.Root, "models", "tiny.gguf")).Length);
+
+        using var fits = await Gateway.PostAsJsonAsync("/suggest", new { use_case = "testing", max_memory = estimate });
+        using var tooSmall = await Gateway.PostAsJsonAsync("/suggest", new { use_case = "testing", max_memory = estimate - 1 });
+
+        Assert.Equal(estimate, (await fits.Content.ReadFromJsonAsync<JsonObject>())!["estimated_memory_bytes"]!.GetValue<long>());
+        Assert.Equal(HttpStatusCode.NotFound, tooSmall.StatusCode);
+        var tiny = (await tooSmall.Content.ReadFromJsonAsync<JsonObject>())!["alternatives"]!.AsArray().Single(a => a!["model"]!.GetValue<string>() == "tiny")!;
+        Assert.StartsWith($"too large for the memory: needs about {estimate} bytes (weights and KV cache at", tiny["reason"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task SuggestWithRequireAvailableRefusesAModelWhoseBackendIsNotInstalled()
+    {
+        var original = await File.ReadAllTextAsync(System.ManifestPath);
+        var folder = Directory.CreateDirectory(Path.Combine(System.Root, "models", "st-model")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, "config.json"), "{}");
+        await File.WriteAllBytesAsync(Path.Combine(folder, "model.safetensors"), [0]);
+        try
+        {
+            (await Gateway.PutAsJsonAsync("/models/st-model", new { path = "st-model", backend = "vllm", use_cases = new[] { "testing" } })).EnsureSuccessStatusCode();
+
+            using var response = await Gateway.PostAsJsonAsync("/suggest", new { use_case = "testing", require_available = true });
+
+            var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+            Assert.Equal("tiny", body["suggested"]!.GetValue<string>());
+            var vllm = body["alternatives"]!.AsArray().Single(a => a!["model"]!.GetValue<string>() == "st-model")!;
+            Assert.True((await Gateway.GetFromJsonAsync<JsonObject>("/models/st-model"))!["available"]!.GetValue<bool>());
+            Assert.Equal("backend vllm missing: 'vllm' is not installed (not on PATH)", vllm["reason"]!.GetValue<string>());
+        }
+        finally
+        {
+            await File.WriteAllTextAsync(System.ManifestPath, original);
+        }
+    }
+
+    [Fact]
     public async Task SuggestThatNothingFitsIsNotFoundWithReasons()
     {
         using var response = await Gateway.PostAsJsonAsync("/suggest", new { max_size = "10B" });
@@ -77,14 +119,12 @@ public sealed class RegistryThroughGatewayTests(SystemFixture fixture)
         await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal("lamina:events:manifest"), (_, version) => versions.Writer.TryWrite(version!));
         try
         {
-            await File.WriteAllTextAsync(System.ManifestPath, original.Replace("models:\n", "models:\n  added:\n    path: added.gguf\n    backend: embedded\n", StringComparison.Ordinal));
-            var added = await NextVersionAsync(versions);
+            var added = await WriteAsync(original.Replace("models:\n", "models:\n  added:\n    path: added.gguf\n    backend: embedded\n", StringComparison.Ordinal), versions);
             var manifest = (await Gateway.GetFromJsonAsync<JsonObject>("/manifest"))!;
             Assert.Equal(added, manifest["version"]!.GetValue<string>());
             Assert.Equal(HttpStatusCode.OK, (await Gateway.GetAsync("/models/added")).StatusCode);
 
-            await File.WriteAllTextAsync(System.ManifestPath, "models:\n  tiny: [unclosed\n");
-            await NextVersionAsync(versions);
+            await WriteAsync("models:\n  tiny: [unclosed\n", versions, broken: true);
             manifest = (await Gateway.GetFromJsonAsync<JsonObject>("/manifest"))!;
             Assert.Matches(@"models\.yaml:\d+:\d+", manifest["errors"]![0]!.GetValue<string>());
             Assert.Equal(HttpStatusCode.OK, (await Gateway.GetAsync("/models/added")).StatusCode);
@@ -93,18 +133,30 @@ public sealed class RegistryThroughGatewayTests(SystemFixture fixture)
         }
         finally
         {
-            await File.WriteAllTextAsync(System.ManifestPath, original);
-            await NextVersionAsync(versions);
+            await WriteAsync(original, versions);
         }
 
         Assert.Equal(HttpStatusCode.NotFound, (await Gateway.GetAsync("/models/added")).StatusCode);
         Assert.Empty((await Gateway.GetFromJsonAsync<JsonObject>("/manifest"))!["errors"]!.AsArray());
     }
 
-    /// <summary>The Registry announces each reload on Redis; it must come within two seconds of the edit.</summary>
-    private static async Task<string> NextVersionAsync(Channel<string> versions)
+    /// <summary>
+    /// Writes the manifest and waits for the Registry to announce that version on Redis, which must
+    /// come within two seconds. A broken text keeps the last good version, so then any announcement counts.
+    /// </summary>
+    private async Task<string> WriteAsync(string text, Channel<string> versions, bool broken = false)
     {
+        await File.WriteAllTextAsync(System.ManifestPath, text);
+        var version = $"\"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16]}\"";
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        return await versions.Reader.ReadAsync(timeout.Token);
+        string announced;
+        do
+        {
+            // An earlier test's restore of the file may still be announced first.
+            announced = await versions.Reader.ReadAsync(timeout.Token);
+        }
+        while (announced != version && !broken);
+
+        return announced;
     }
 }
