@@ -1,4 +1,5 @@
 using Lamina.Downloader;
+using Lamina.Downloader.Apis;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -7,6 +8,7 @@ builder.Services.AddProblemDetails();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapDownloadsApi();
 app.Run();
 
 public partial class Program;

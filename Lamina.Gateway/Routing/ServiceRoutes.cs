@@ -15,6 +15,8 @@ public static class ServiceRoutes
         Route("model-start", "runner", "/models/{name}/start", "POST", "/instances/{name}/start"),
         Route("model-stop", "runner", "/models/{name}/stop", "POST", "/instances/{name}/stop"),
         Route("instances", "runner", "/instances/{**rest}"),
+        Route("downloads", "downloader", "/downloads/{**rest}"),
+        Route("download", "downloader", "/download", "POST"),
     ];
 
     public static IReadOnlyList<ClusterConfig> Clusters { get; } =

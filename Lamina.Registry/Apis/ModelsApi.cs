@@ -125,7 +125,7 @@ public static class ModelsApi
             return refused;
         }
 
-        if (deleteFiles && files?.ResolvedPath is { } path && ModelFiles.Resolve(catalog.ModelsDir, files.Path).Path is not null)
+        if (deleteFiles && files?.ResolvedPath is { } path && ModelPaths.Resolve(catalog.ModelsDir, files.Path).Path is not null)
         {
             ModelFiles.Delete(path, catalog.ModelsDir);
         }

@@ -30,7 +30,7 @@ public sealed partial class ModelCatalog(
     /// <summary>Where the model's files are and whether they are there, what its format says, and what its sha256 says.</summary>
     public CatalogModel Describe(ModelEntry model)
     {
-        var (resolved, problem) = ModelFiles.Resolve(ModelsDir, model.Path);
+        var (resolved, problem) = ModelPaths.Resolve(ModelsDir, model.Path);
         problem ??= ModelFiles.Check(resolved!, model.Format, headers);
         var checksum = problem is null && model.Sha256 is { } expected && File.Exists(resolved) ? checksums.Check(resolved, expected) : null;
         if (checksum is { Actual: { } actual })

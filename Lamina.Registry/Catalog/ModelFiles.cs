@@ -5,31 +5,10 @@ namespace Lamina.Registry.Catalog;
 /// <summary>Where a model's files are and whether they are what the manifest says.</summary>
 public static class ModelFiles
 {
-    /// <summary>The absolute path of a manifest path, refusing relative paths that leave the models folder.</summary>
-    public static (string? Path, string? Problem) Resolve(string modelsDir, string? path)
-    {
-        if (string.IsNullOrWhiteSpace(path))
-        {
-            return (null, "the manifest gives no path");
-        }
-
-        if (Path.IsPathRooted(path))
-        {
-            return (Path.GetFullPath(path), null);
-        }
-
-        var root = Path.TrimEndingDirectorySeparator(modelsDir) + Path.DirectorySeparatorChar;
-        var full = Path.GetFullPath(Path.Combine(root, path));
-        return full.StartsWith(root, StringComparison.Ordinal)
-            ? (full, null)
-            : (null, $"path '{path}' leaves the models folder");
-    }
-
     /// <summary>Deletes a model's file or folder, only ever inside the models folder.</summary>
     public static void Delete(string path, string modelsDir)
     {
-        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelsDir)) + Path.DirectorySeparatorChar;
-        if (!Path.GetFullPath(path).StartsWith(root, StringComparison.Ordinal))
+        if (!ModelPaths.IsInside(modelsDir, path))
         {
             return;
         }

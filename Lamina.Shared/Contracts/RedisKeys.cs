@@ -11,4 +11,28 @@ public static class RedisKeys
 
     /// <summary>Pub/sub channel: the manifest's new version (ETag) each time the Registry reloads it.</summary>
     public const string ManifestEvents = "lamina:events:manifest";
+
+    /// <summary>Hash per job: <c>info</c> (<see cref="DownloadInfo"/> JSON) and <c>request</c>; expires a while after the job finishes.</summary>
+    public static string Download(string id) => $"lamina:download:{id}";
+
+    /// <summary>String per running job: the id of the worker holding it, with an expiry the worker keeps renewing.</summary>
+    public static string DownloadLease(string id) => $"lamina:download:{id}:lease";
+
+    /// <summary>String per model: the id of its queued or running job, so asking twice gives the same job.</summary>
+    public static string DownloadOfModel(string model) => $"lamina:downloads:model:{model}";
+
+    /// <summary>List: ids of jobs waiting for a worker, oldest first.</summary>
+    public const string DownloadQueue = "lamina:downloads:queue";
+
+    /// <summary>List: ids of jobs a worker has claimed (LMOVE from the queue); one without a lease goes back.</summary>
+    public const string DownloadsActive = "lamina:downloads:active";
+
+    /// <summary>List: every job id, newest first; ids whose job expired are dropped when listed.</summary>
+    public const string Downloads = "lamina:downloads:all";
+
+    /// <summary>Pub/sub channel: a job's <see cref="DownloadInfo"/> JSON on every change and progress report.</summary>
+    public const string DownloadEvents = "lamina:events:downloads";
+
+    /// <summary>Pub/sub channel: a job id when a job is queued (wakes idle workers) or cancelled (stops its worker).</summary>
+    public const string DownloadSignals = "lamina:events:downloads:signals";
 }

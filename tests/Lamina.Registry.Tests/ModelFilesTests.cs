@@ -11,7 +11,7 @@ public sealed class ModelFilesTests : IDisposable
     [Fact]
     public void RelativePathResolvesUnderTheModelsFolder()
     {
-        var (path, problem) = ModelFiles.Resolve(_models.FullName, "a/b.gguf");
+        var (path, problem) = ModelPaths.Resolve(_models.FullName, "a/b.gguf");
 
         Assert.Null(problem);
         Assert.Equal(Path.Combine(_models.FullName, "a", "b.gguf"), path);
@@ -22,7 +22,7 @@ public sealed class ModelFilesTests : IDisposable
     [InlineData("a/../../outside.gguf")]
     public void RelativePathThatLeavesTheModelsFolderIsRefused(string escaping)
     {
-        var (path, problem) = ModelFiles.Resolve(_models.FullName, escaping);
+        var (path, problem) = ModelPaths.Resolve(_models.FullName, escaping);
 
         Assert.Null(path);
         Assert.Contains("leaves the models folder", problem);
