@@ -21,7 +21,7 @@ public sealed partial class FileTransfer(HttpClient http, DownloaderOptions opti
     public async Task<TransferResult> RunAsync(TransferRequest request, Action<long> progress, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(request.TargetPath)!);
-        var probe = await ProbeAsync(request, cancellationToken);
+        var probe = await WithRetriesAsync(request.Url, "the file's size", () => ProbeAsync(request, cancellationToken), cancellationToken);
         if (request.Size is { } promised && probe.Size is { } told && promised != told)
         {
             throw new TransferException($"{Describe(request.Url)} is {told} bytes, but the source says the file is {promised}; the source and its file server disagree, try again later");
@@ -77,7 +77,10 @@ public sealed partial class FileTransfer(HttpClient http, DownloaderOptions opti
 
         using var state = PartState.OpenOrCreate(partial + ".parts", Math.Max(size, 1), partBytes, identity);
         EnsureRoom(request.TargetPath, size - state.TotalDone);
-        var file = File.OpenHandle(partial, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, FileOptions.None, preallocationSize: size);
+        // A new partial file gets its whole size reserved up front, so a full disk shows now, not at 99%.
+        var file = File.Exists(partial)
+            ? File.OpenHandle(partial, FileMode.Open, FileAccess.ReadWrite, FileShare.Read)
+            : File.OpenHandle(partial, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, FileOptions.None, preallocationSize: size);
         try
         {
             if (RandomAccess.GetLength(file) != size)
@@ -104,12 +107,17 @@ public sealed partial class FileTransfer(HttpClient http, DownloaderOptions opti
                     {
                         if (!state.IsComplete(part))
                         {
-                            await WithRetriesAsync(request.Url, part, state, () => FetchPartAsync(request, probe.ETag, file, state, part, buffer, written =>
+                            var range = $"bytes {state.Start(part)}-{state.Start(part) + state.Length(part) - 1}";
+                            await WithRetriesAsync(request.Url, range, async () =>
                             {
-                                Interlocked.Add(ref fetched, written);
-                                progress(written);
-                                hasher.Advanced();
-                            }, failed.Token), failed.Token);
+                                await FetchPartAsync(request, probe.ETag, file, state, part, buffer, written =>
+                                {
+                                    Interlocked.Add(ref fetched, written);
+                                    progress(written);
+                                    hasher.Advanced();
+                                }, failed.Token);
+                                return true;
+                            }, failed.Token);
                         }
                     }
                 }
@@ -201,26 +209,25 @@ public sealed partial class FileTransfer(HttpClient http, DownloaderOptions opti
         }
     }
 
-    private async Task WithRetriesAsync(Uri url, int part, PartState state, Func<Task> fetch, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="fetch"/> again after a network failure, with doubling waits, at most <see cref="DownloaderOptions.MaxRetries"/> times.</summary>
+    private async Task<T> WithRetriesAsync<T>(Uri url, string what, Func<Task<T>> fetch, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await fetch();
-                return;
+                return await fetch();
             }
             catch (Exception e) when (e is IOException or HttpRequestException or TimeoutException && !cancellationToken.IsCancellationRequested)
             {
                 if (attempt > options.MaxRetries)
                 {
                     throw new TransferException(
-                        $"bytes {state.Start(part)}-{state.Start(part) + state.Length(part) - 1} of {Describe(url)} failed {attempt} times, last: {e.Message}; "
-                        + "what arrived is kept, so asking for the download again resumes it", e);
+                        $"{what} of {Describe(url)} failed {attempt} times, last: {e.Message}; what arrived is kept, so asking for the download again resumes it", e);
                 }
 
                 var delay = options.RetryDelay * Math.Pow(2, attempt - 1);
-                LogRetrying(logger, part, Describe(url), e.Message, delay.TotalSeconds);
+                LogRetrying(logger, what, Describe(url), e.Message, delay.TotalSeconds);
                 await Task.Delay(delay, cancellationToken);
             }
         }
@@ -283,7 +290,7 @@ public sealed partial class FileTransfer(HttpClient http, DownloaderOptions opti
                     throw new TransferException($"{Describe(request.Url)} failed {attempt} times, last: {e.Message}", e);
                 }
 
-                LogRetrying(logger, 0, Describe(request.Url), e.Message, options.RetryDelay.TotalSeconds);
+                LogRetrying(logger, "the whole file", Describe(request.Url), e.Message, options.RetryDelay.TotalSeconds);
                 await Task.Delay(options.RetryDelay * Math.Pow(2, attempt - 1), cancellationToken);
             }
         }
@@ -355,6 +362,6 @@ public sealed partial class FileTransfer(HttpClient http, DownloaderOptions opti
     [LoggerMessage(LogLevel.Information, "Resuming {File}: {Done} of {Size} bytes already on disk")]
     private static partial void LogResuming(ILogger logger, string file, long done, long size);
 
-    [LoggerMessage(LogLevel.Warning, "Part {Part} of {Url} failed ({Reason}); retrying in {Seconds} s")]
-    private static partial void LogRetrying(ILogger logger, int part, string url, string reason, double seconds);
+    [LoggerMessage(LogLevel.Warning, "Fetching {What} of {Url} failed ({Reason}); retrying in {Seconds} s")]
+    private static partial void LogRetrying(ILogger logger, string what, string url, string reason, double seconds);
 }

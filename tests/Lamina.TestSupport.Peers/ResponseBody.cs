@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 
 namespace Lamina.TestSupport.Peers;
@@ -30,18 +32,16 @@ internal static class ResponseBody
                 faults.ApplyFlips(position, chunk.Span);
                 if (rate is not null)
                     await throttle.TakeAsync(count, rate.Value, ct);
-                await context.Response.Body.WriteAsync(chunk, ct);
+                // Counted before the write completes, so a client holding every byte also sees the count.
                 sent(count);
+                await context.Response.Body.WriteAsync(chunk, ct);
                 position += count;
             }
             if (cut is null)
                 return;
             await context.Response.Body.FlushAsync(ct);
             if (cut.Value.Drop)
-            {
-                await Task.Delay(100, ct);
-                context.Abort();
-            }
+                await DropAsync(context, ct);
             else
                 await Task.Delay(Timeout.Infinite, ct);
         }
@@ -54,5 +54,26 @@ internal static class ResponseBody
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// Ends the connection short of Content-Length. A FIN first, so the client reads every byte sent before it sees
+    /// the cut: an abort alone may reset the connection and lose bytes still in the client's receive buffer.
+    /// </summary>
+    private static async Task DropAsync(HttpContext context, CancellationToken ct)
+    {
+        if (context.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket)
+        {
+            socket.Shutdown(SocketShutdown.Send);
+            try
+            {
+                // The client closes once it has read to the FIN; a client that does not is cut off after a while.
+                await Task.Delay(TimeSpan.FromSeconds(5), ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+            }
+        }
+        context.Abort();
     }
 }
