@@ -1,17 +1,41 @@
 using Lamina.TestSupport.Aspire;
+using Lamina.TestSupport.Peers;
 
 namespace Lamina.AppHost.Tests;
 
-/// <summary>One started system shared by every test of a class: starting one takes seconds.</summary>
+/// <summary>
+/// One started system shared by every test of the collection (starting one takes seconds), with
+/// a Hugging Face-like hub and an Ollama-like registry as its download sources.
+/// </summary>
 public sealed class SystemFixture : IAsyncLifetime
 {
     public LaminaSystem System { get; private set; } = null!;
 
-    public async Task InitializeAsync() => System = await LaminaSystem.StartAsync(LaminaSystem.PreferredStore);
+    public HuggingFaceHub Hub { get; private set; } = null!;
+
+    public OllamaRegistry Ollama { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Hub = await HuggingFaceHub.StartAsync();
+        Ollama = await OllamaRegistry.StartAsync();
+        System = await LaminaSystem.StartAsync(LaminaSystem.PreferredStore,
+        [
+            $"--Lamina:HuggingFace:Endpoint={Hub.BaseAddress}",
+            $"--Lamina:Ollama:Registry={Ollama.BaseAddress}",
+            // Short enough for tests to see a dead worker's job taken over and a stalled part retried.
+            "--Lamina:Downloader:Lease=00:00:03",
+            "--Lamina:Downloader:StallTimeout=00:00:03",
+            "--Lamina:Downloader:RetryDelay=00:00:00.200",
+            "--Lamina:Downloader:MinPartBytes=1048576",
+        ]);
+    }
 
     public async Task DisposeAsync()
     {
         await System.DisposeAsync();
         System.DeleteFiles();
+        await Hub.DisposeAsync();
+        await Ollama.DisposeAsync();
     }
 }

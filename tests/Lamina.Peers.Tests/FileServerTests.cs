@@ -139,6 +139,19 @@ public sealed class FileServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DisposingTheServerEndsAStalledResponse()
+    {
+        _server.Faults.StallOnceAt(0);
+        using var response = await _client.GetAsync(Url, HttpCompletionOption.ResponseHeadersRead);
+        var started = TimeProvider.System.GetTimestamp();
+
+        await _server.DisposeAsync();
+
+        Assert.InRange(TimeProvider.System.GetElapsedTime(started).TotalSeconds, 0, 1.5);
+        await Assert.ThrowsAsync<HttpRequestException>(() => response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task DropCutsTheBodyAtItsOffsetOnce()
     {
         _server.Faults.DropOnceAt(400_000);

@@ -42,7 +42,10 @@ public sealed class LaminaSystem : IAsyncDisposable
     public static string PreferredStore =>
         LocalMachine.FindOnPath("redis-server") is null ? "embedded" : "redis-server";
 
-    public static async Task<LaminaSystem> StartAsync(string store, CancellationToken cancellationToken = default)
+    public static Task<LaminaSystem> StartAsync(string store, CancellationToken cancellationToken = default) => StartAsync(store, [], cancellationToken);
+
+    /// <summary>Starts the system with extra <c>--Lamina:...=...</c> settings (peers' endpoints, short timeouts).</summary>
+    public static async Task<LaminaSystem> StartAsync(string store, IReadOnlyList<string> settings, CancellationToken cancellationToken = default)
     {
         var root = Directory.CreateTempSubdirectory("lamina-system-").FullName;
         var models = Directory.CreateDirectory(Path.Combine(root, "models")).FullName;
@@ -76,11 +79,11 @@ public sealed class LaminaSystem : IAsyncDisposable
               testing: {TinyModel}
             """, cancellationToken);
 
-        return await StartAsync(store, root, cancellationToken);
+        return await StartAsync(store, root, settings, cancellationToken);
     }
 
     /// <summary>Starts the system on a folder the caller prepared: its <c>models.yaml</c> and <c>models/</c>.</summary>
-    public static async Task<LaminaSystem> StartAsync(string store, string root, CancellationToken cancellationToken = default)
+    public static async Task<LaminaSystem> StartAsync(string store, string root, IReadOnlyList<string>? settings = null, CancellationToken cancellationToken = default)
     {
         var manifest = Path.Combine(root, "models.yaml");
         var models = Path.Combine(root, "models");
@@ -92,6 +95,7 @@ public sealed class LaminaSystem : IAsyncDisposable
                 $"--Lamina:DataDir={Path.Combine(root, "data")}",
                 $"--Lamina:GatewayPort={port}",
                 $"--Lamina:Store={store}",
+                .. settings ?? [],
             ],
             cancellationToken);
         // The services' own logs are in the dashboard; failed health checks while they start are expected.
@@ -117,6 +121,13 @@ public sealed class LaminaSystem : IAsyncDisposable
         "lamaz"u8.CopyTo(gguf.AsSpan(at + value.Length - 5));
         return gguf;
     }
+
+    /// <summary>The process id of one of this system's services (<c>downloader</c>, <c>runner</c>...), or null when it is not running.</summary>
+    public int? ProcessOf(string service) => ProcessTable.Mentioning(Root)
+        .Where(line => line.Contains($"Lamina.{char.ToUpperInvariant(service[0])}{service[1..]}", StringComparison.Ordinal))
+        .Select(line => int.Parse(line[..line.IndexOf(':', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture))
+        .Cast<int?>()
+        .FirstOrDefault();
 
     /// <summary>Processes whose command line or environment mention this system's folder.</summary>
     public IReadOnlyList<string> ProcessesLeft() => ProcessTable.Mentioning(Root);

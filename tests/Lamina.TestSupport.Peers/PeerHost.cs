@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Lamina.TestSupport.Peers;
@@ -15,6 +16,7 @@ internal sealed class PeerHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
 
     private PeerHost(WebApplication app, Uri baseAddress)
     {
@@ -33,9 +35,11 @@ internal sealed class PeerHost : IAsyncDisposable
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddRoutingCore();
+        builder.Services.AddSingleton<IHostLifetime, PeerLifetime>();
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
-            // A larger output buffer lets one response reach several GB/s on loopback.
+            // No buffering past the socket: a flush returns once the kernel has the bytes, so a drop or a stall cuts
+            // exactly where asked. Writes of 1 MiB still pass 1 GB/s on loopback.
             kestrel.Limits.MaxResponseBufferSize = 0;
             kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http1);
         });
@@ -49,6 +53,8 @@ internal sealed class PeerHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
         await _stopping.CancelAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         await _app.StopAsync(timeout.Token);

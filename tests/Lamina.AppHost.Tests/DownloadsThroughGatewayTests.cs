@@ -1,0 +1,242 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Lamina.TestSupport.Aspire;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Lamina.AppHost.Tests;
+
+[Collection(SystemCollection.Name)]
+public sealed class DownloadsThroughGatewayTests(SystemFixture fixture) : IAsyncLifetime
+{
+    private const int Size = 6 << 20;
+
+    private static readonly byte[] Weights = RandomNumberGenerator.GetBytes(Size);
+    private static readonly string Digest = Convert.ToHexStringLower(SHA256.HashData(Weights));
+
+    private LaminaSystem System => fixture.System;
+
+    private HttpClient Gateway => fixture.System.Gateway;
+
+    private string Models => Path.Combine(System.Root, "models");
+
+    [Fact]
+    public async Task NewModelFromHuggingFaceArrivesVerifiedWithLiveProgressAndJoinsTheCatalog()
+    {
+        fixture.Hub.AddFile("owner/New-GGUF", "new.Q4_K_M.gguf", Weights);
+        fixture.Hub.Cdn.Faults.ThrottleBytesPerSecond = 4 << 20;
+
+        var job = await StartAsync(new { model = "hf-new", source = new { huggingface = new { repo_id = "owner/New-GGUF", filename = "new.Q4_K_M.gguf" } } });
+        var events = await EventsAsync(job);
+
+        var last = events[^1];
+        Assert.Equal("completed", last["state"]!.GetValue<string>());
+        Assert.Equal(Size, last["bytes_done"]!.GetValue<long>());
+        Assert.Contains(events, e => e["state"]!.GetValue<string>() == "running" && e["bytes_done"]!.GetValue<long>() is > 0 and < Size && e["speed_bytes_per_second"] is not null);
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(Path.Combine(Models, "hf-new", "new.Q4_K_M.gguf")));
+        var model = (await Gateway.GetFromJsonAsync<JsonObject>("/models/hf-new"))!;
+        Assert.True(model["available"]!.GetValue<bool>());
+        Assert.Equal(Digest, model["sha256"]!.GetValue<string>());
+        Assert.Equal("owner/New-GGUF", model["download"]!["huggingface"]!["repo_id"]!.GetValue<string>());
+        Assert.Contains((await Gateway.GetFromJsonAsync<JsonObject>("/downloads"))!["downloads"]!.AsArray(), d => d!["id"]!.GetValue<string>() == Id(job));
+    }
+
+    [Fact]
+    public async Task AskingAgainWhileItRunsGivesTheSameJobAndCancelRemovesThePartialFiles()
+    {
+        fixture.Hub.AddFile("owner/Slow-GGUF", "slow.gguf", Weights);
+        fixture.Hub.Cdn.Faults.ThrottleBytesPerSecond = 256 << 10;
+        var request = new { model = "hf-slow", source = new { huggingface = new { repo_id = "owner/Slow-GGUF", filename = "slow.gguf" } } };
+
+        var first = await StartAsync(request);
+        var second = await StartAsync(request);
+        Assert.Equal(Id(first), Id(second));
+        Assert.True(await Eventually.TrueAsync(async () => File.Exists(Path.Combine(Models, "hf-slow", "slow.gguf.partial")), TimeSpan.FromSeconds(10)));
+
+        using var cancelled = await Gateway.DeleteAsync($"/downloads/{Id(first)}");
+
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        Assert.Equal("cancelled", (await Gateway.GetFromJsonAsync<JsonObject>($"/downloads/{Id(first)}"))!["state"]!.GetValue<string>());
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(!Directory.EnumerateFiles(Path.Combine(Models, "hf-slow")).Any()), TimeSpan.FromSeconds(10)));
+        Assert.Equal(HttpStatusCode.NotFound, (await Gateway.GetAsync("/models/hf-slow")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ManifestModelComesFromItsOwnSourcesAndAPresentOneCompletesAtOnce()
+    {
+        fixture.Hub.AddFile("owner/Listed-GGUF", "listed.gguf", Weights);
+        var original = await File.ReadAllTextAsync(System.ManifestPath);
+        try
+        {
+            (await Gateway.PutAsJsonAsync("/models/listed", new
+            {
+                path = "listed/listed.gguf",
+                backend = "llama.cpp",
+                download = new { huggingface = new { repo_id = "owner/Missing-GGUF", filename = "listed.gguf" }, url = new { url = fixture.Hub.Cdn.UrlOf("/nothing").ToString() } },
+            })).EnsureSuccessStatusCode();
+            using var failed = await Gateway.PostAsJsonAsync("/download", new { model = "listed" });
+            var failure = await EventsAsync(await failed.Content.ReadFromJsonAsync<JsonObject>());
+            Assert.Equal("failed", failure[^1]["state"]!.GetValue<string>());
+            Assert.Contains("huggingface: Hugging Face has no repository 'owner/Missing-GGUF'", failure[^1]["error"]!.GetValue<string>());
+            Assert.Contains("; then url: ", failure[^1]["error"]!.GetValue<string>());
+
+            (await Gateway.PutAsJsonAsync("/models/listed", new
+            {
+                path = "listed/listed.gguf",
+                backend = "llama.cpp",
+                download = new { huggingface = new { repo_id = "owner/Listed-GGUF", filename = "listed.gguf" } },
+            })).EnsureSuccessStatusCode();
+            using var accepted = await Gateway.PostAsJsonAsync("/download", new { model = "listed" });
+            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+            Assert.Equal("completed", (await EventsAsync(await accepted.Content.ReadFromJsonAsync<JsonObject>()))[^1]["state"]!.GetValue<string>());
+            Assert.True((await Gateway.GetFromJsonAsync<JsonObject>("/models/listed"))!["available"]!.GetValue<bool>());
+
+            using var again = await Gateway.PostAsJsonAsync("/downloads", new { model = "listed" });
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+            Assert.Equal("completed", (await again.Content.ReadFromJsonAsync<JsonObject>())!["state"]!.GetValue<string>());
+        }
+        finally
+        {
+            await File.WriteAllTextAsync(System.ManifestPath, original);
+        }
+    }
+
+    [Fact]
+    public async Task OllamaPullKeepsTheTemplateSystemAndParamsBesideTheModelAndRecordsThem()
+    {
+        fixture.Ollama.AddModel("tinyllama", "1b", Weights, template: "{{ .Prompt }}", system: "Be brief.", parameters: "{\"stop\":[\"</s>\"]}");
+
+        var job = await StartAsync(new { model = "olla", source = new { ollama = new { model = "tinyllama:1b" } } });
+
+        Assert.Equal("completed", (await EventsAsync(job))[^1]["state"]!.GetValue<string>());
+        var model = (await Gateway.GetFromJsonAsync<JsonObject>("/models/olla"))!;
+        Assert.True(model["available"]!.GetValue<bool>());
+        Assert.Equal("olla/template", model["ollama_layers"]!["template"]!.GetValue<string>());
+        Assert.Equal("Be brief.", await File.ReadAllTextAsync(Path.Combine(Models, "olla", "system")));
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(Path.Combine(Models, model["path"]!.GetValue<string>())));
+    }
+
+    [Fact]
+    public async Task CorruptedBytesFailTheJobWithBothDigestsAndKeepNothing()
+    {
+        fixture.Hub.AddFile("owner/Bad-GGUF", "bad.gguf", Weights);
+        fixture.Hub.Cdn.Faults.FlipByteAt(Size / 3);
+
+        var job = await StartAsync(new { model = "hf-bad", source = new { huggingface = new { repo_id = "owner/Bad-GGUF", filename = "bad.gguf" } } });
+
+        var error = (await EventsAsync(job))[^1]["error"]!.GetValue<string>();
+        Assert.Contains($"sha256 mismatch: the source says {Digest}, the downloaded bytes have ", error);
+        Assert.False(Directory.Exists(Path.Combine(Models, "hf-bad")) && Directory.EnumerateFiles(Path.Combine(Models, "hf-bad")).Any());
+        Assert.Equal(HttpStatusCode.NotFound, (await Gateway.GetAsync("/models/hf-bad")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("{\"model\": \"../etc\"}", 400, "cannot be a model name")]
+    [InlineData("{\"model\": \"x\", \"source\": {\"ftp\": {}}}", 400, "source must be one of huggingface, ollama, url, local")]
+    [InlineData("{\"model\": \"never-heard-of\"}", 404, "is not in models.yaml")]
+    [InlineData("{\"model\": \"tiny\", \"source\": {\"url\": {\"url\": \"http://x/y.gguf\"}}}", 409, "already in models.yaml")]
+    public async Task BadRequestsAreRefusedSayingWhy(string body, int status, string detail)
+    {
+        using var response = await Gateway.PostAsync("/downloads", new StringContent(body, global::System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Contains(detail, (await response.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task KilledDownloaderResumesTheJobFetchingOnlyWhatWasMissing()
+    {
+        fixture.Hub.AddFile("owner/Killed-GGUF", "killed.gguf", Weights);
+        fixture.Hub.Cdn.Faults.ThrottleBytesPerSecond = 512 << 10;
+        var job = await StartAsync(new { model = "hf-killed", source = new { huggingface = new { repo_id = "owner/Killed-GGUF", filename = "killed.gguf" } } });
+        Assert.True(await Eventually.TrueAsync(async () => await BytesDoneAsync(job) > Size / 3, TimeSpan.FromSeconds(20)));
+
+        Process.GetProcessById(System.ProcessOf("downloader")!.Value).Kill();
+        fixture.Hub.Cdn.Faults.ThrottleBytesPerSecond = null;
+        await RestartAsync("downloader", "resource-start");
+
+        Assert.Equal("completed", (await EventsAsync(job, TimeSpan.FromSeconds(60)))[^1]["state"]!.GetValue<string>());
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(Path.Combine(Models, "hf-killed", "killed.gguf")));
+        // Each of the 8 parts may lose what was in flight when the process died: a slice each, not the file again.
+        Assert.InRange(fixture.Hub.Cdn.BytesSent, Size, Size + (1 << 20));
+    }
+
+    [Fact]
+    public async Task RestartedStoreDoesNotStopADownload()
+    {
+        fixture.Hub.AddFile("owner/Store-GGUF", "store.gguf", Weights);
+        fixture.Hub.Cdn.Faults.ThrottleBytesPerSecond = 512 << 10;
+        var job = await StartAsync(new { model = "hf-store", source = new { huggingface = new { repo_id = "owner/Store-GGUF", filename = "store.gguf" } } });
+        Assert.True(await Eventually.TrueAsync(async () => await BytesDoneAsync(job) > Size / 4, TimeSpan.FromSeconds(20)));
+
+        await RestartAsync("redis", "resource-restart");
+        fixture.Hub.Cdn.Faults.ThrottleBytesPerSecond = null;
+
+        Assert.True(await Eventually.TrueAsync(async () => await StateAsync(job) == "completed", TimeSpan.FromSeconds(60)), await StateAsync(job));
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(Path.Combine(Models, "hf-store", "store.gguf")));
+        Assert.True((await Gateway.GetFromJsonAsync<JsonObject>("/models/hf-store"))!["available"]!.GetValue<bool>());
+    }
+
+    private async Task RestartAsync(string resource, string command)
+    {
+        var commands = System.App.Services.GetRequiredService<ResourceCommandService>();
+        var result = await commands.ExecuteCommandAsync(resource, command);
+        Assert.True(result.Success, result.Message);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await System.App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+        await System.App.ResourceNotifications.WaitForResourceHealthyAsync("gateway", timeout.Token);
+    }
+
+    private async Task<JsonObject> StartAsync(object request)
+    {
+        using var response = await Gateway.PostAsJsonAsync("/downloads", request);
+        Assert.True(response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    /// <summary>The job's server-sent events through the gateway, until it finishes.</summary>
+    private async Task<List<JsonObject>> EventsAsync(JsonObject? job, TimeSpan? timeout = null)
+    {
+        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
+        using var response = await Gateway.GetAsync($"/downloads/{Id(job!)}/events", HttpCompletionOption.ResponseHeadersRead, cancel.Token);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancel.Token));
+        var events = new List<JsonObject>();
+        while (await reader.ReadLineAsync(cancel.Token) is { } line)
+        {
+            if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                events.Add(JsonNode.Parse(line["data: ".Length..])!.AsObject());
+            }
+        }
+
+        return events;
+    }
+
+    private async Task<long> BytesDoneAsync(JsonObject job) => (await Gateway.GetFromJsonAsync<JsonObject>($"/downloads/{Id(job)}"))!["bytes_done"]!.GetValue<long>();
+
+    private async Task<string> StateAsync(JsonObject job)
+    {
+        using var response = await Gateway.GetAsync($"/downloads/{Id(job)}");
+        return response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<JsonObject>())!["state"]!.GetValue<string>() : $"{response.StatusCode}";
+    }
+
+    private static string Id(JsonObject job) => job["id"]!.GetValue<string>();
+
+    public Task InitializeAsync()
+    {
+        fixture.Hub.Cdn.Faults.Clear();
+        fixture.Hub.Cdn.ResetCounters();
+        return Task.CompletedTask;
+    }
+
+    public Task DisposeAsync()
+    {
+        fixture.Hub.Cdn.Faults.Clear();
+        return Task.CompletedTask;
+    }
+}
