@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Lamina.TestSupport.Aspire;
+using Lamina.TestSupport.Gguf;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Lamina.AppHost.Tests;
@@ -15,7 +16,8 @@ public sealed class DownloadsThroughGatewayTests(SystemFixture fixture) : IAsync
 {
     private const int Size = 6 << 20;
 
-    private static readonly byte[] Weights = RandomNumberGenerator.GetBytes(Size);
+    // A real GGUF header (the Registry reads it to call the model available), then random bytes as weights.
+    private static readonly byte[] Weights = RealGguf(Size);
     private static readonly string Digest = Convert.ToHexStringLower(SHA256.HashData(Weights));
 
     private LaminaSystem System => fixture.System;
@@ -28,7 +30,7 @@ public sealed class DownloadsThroughGatewayTests(SystemFixture fixture) : IAsync
     public async Task NewModelFromHuggingFaceArrivesVerifiedWithLiveProgressAndJoinsTheCatalog()
     {
         fixture.Hub.AddFile("owner/New-GGUF", "new.Q4_K_M.gguf", Weights);
-        fixture.Hub.Cdn.Faults.ThrottleBytesPerSecond = 4 << 20;
+        fixture.Hub.Cdn.Faults.ThrottleBytesPerSecond = 512 << 10;
 
         var job = await StartAsync(new { model = "hf-new", source = new { huggingface = new { repo_id = "owner/New-GGUF", filename = "new.Q4_K_M.gguf" } } });
         var events = await EventsAsync(job);
@@ -36,7 +38,8 @@ public sealed class DownloadsThroughGatewayTests(SystemFixture fixture) : IAsync
         var last = events[^1];
         Assert.Equal("completed", last["state"]!.GetValue<string>());
         Assert.Equal(Size, last["bytes_done"]!.GetValue<long>());
-        Assert.Contains(events, e => e["state"]!.GetValue<string>() == "running" && e["bytes_done"]!.GetValue<long>() is > 0 and < Size && e["speed_bytes_per_second"] is not null);
+        Assert.True(events.Any(e => e["state"]!.GetValue<string>() == "running" && e["bytes_done"]!.GetValue<long>() is > 0 and < Size && e["speed_bytes_per_second"] is not null),
+            string.Join("\n", events.Select(e => e.ToJsonString())));
         Assert.Equal(Weights, await File.ReadAllBytesAsync(Path.Combine(Models, "hf-new", "new.Q4_K_M.gguf")));
         var model = (await Gateway.GetFromJsonAsync<JsonObject>("/models/hf-new"))!;
         Assert.True(model["available"]!.GetValue<bool>());
@@ -93,7 +96,8 @@ public sealed class DownloadsThroughGatewayTests(SystemFixture fixture) : IAsync
             using var accepted = await Gateway.PostAsJsonAsync("/download", new { model = "listed" });
             Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
             Assert.Equal("completed", (await EventsAsync(await accepted.Content.ReadFromJsonAsync<JsonObject>()))[^1]["state"]!.GetValue<string>());
-            Assert.True((await Gateway.GetFromJsonAsync<JsonObject>("/models/listed"))!["available"]!.GetValue<bool>());
+            var listed = (await Gateway.GetFromJsonAsync<JsonObject>("/models/listed"))!;
+            Assert.True(listed["available"]!.GetValue<bool>(), listed.ToJsonString());
 
             using var again = await Gateway.PostAsJsonAsync("/downloads", new { model = "listed" });
             Assert.Equal(HttpStatusCode.OK, again.StatusCode);
@@ -114,7 +118,7 @@ public sealed class DownloadsThroughGatewayTests(SystemFixture fixture) : IAsync
 
         Assert.Equal("completed", (await EventsAsync(job))[^1]["state"]!.GetValue<string>());
         var model = (await Gateway.GetFromJsonAsync<JsonObject>("/models/olla"))!;
-        Assert.True(model["available"]!.GetValue<bool>());
+        Assert.True(model["available"]!.GetValue<bool>(), model.ToJsonString());
         Assert.Equal("olla/template", model["ollama_layers"]!["template"]!.GetValue<string>());
         Assert.Equal("Be brief.", await File.ReadAllTextAsync(Path.Combine(Models, "olla", "system")));
         Assert.Equal(Weights, await File.ReadAllBytesAsync(Path.Combine(Models, model["path"]!.GetValue<string>())));
@@ -226,6 +230,14 @@ public sealed class DownloadsThroughGatewayTests(SystemFixture fixture) : IAsync
     }
 
     private static string Id(JsonObject job) => job["id"]!.GetValue<string>();
+
+    private static byte[] RealGguf(int size)
+    {
+        using var stream = new MemoryStream();
+        TinyGguf.Write(stream);
+        stream.Write(RandomNumberGenerator.GetBytes(size - (int)stream.Length));
+        return stream.ToArray();
+    }
 
     public Task InitializeAsync()
     {
