@@ -72,41 +72,33 @@ public sealed class DownloadsThroughGatewayTests(SystemFixture fixture) : IAsync
     public async Task ManifestModelComesFromItsOwnSourcesAndAPresentOneCompletesAtOnce()
     {
         fixture.Hub.AddFile("owner/Listed-GGUF", "listed.gguf", Weights);
-        var original = await File.ReadAllTextAsync(System.ManifestPath);
-        try
+        (await Gateway.PutAsJsonAsync("/models/listed", new
         {
-            (await Gateway.PutAsJsonAsync("/models/listed", new
-            {
-                path = "listed/listed.gguf",
-                backend = "llama.cpp",
-                download = new { huggingface = new { repo_id = "owner/Missing-GGUF", filename = "listed.gguf" }, url = new { url = fixture.Hub.Cdn.UrlOf("/nothing").ToString() } },
-            })).EnsureSuccessStatusCode();
-            using var failed = await Gateway.PostAsJsonAsync("/download", new { model = "listed" });
-            var failure = await EventsAsync(await failed.Content.ReadFromJsonAsync<JsonObject>());
-            Assert.Equal("failed", failure[^1]["state"]!.GetValue<string>());
-            Assert.Contains("huggingface: Hugging Face has no repository 'owner/Missing-GGUF'", failure[^1]["error"]!.GetValue<string>());
-            Assert.Contains("; then url: ", failure[^1]["error"]!.GetValue<string>());
+            path = "listed/listed.gguf",
+            backend = "llama.cpp",
+            download = new { huggingface = new { repo_id = "owner/Missing-GGUF", filename = "listed.gguf" }, url = new { url = fixture.Hub.Cdn.UrlOf("/nothing").ToString() } },
+        })).EnsureSuccessStatusCode();
+        using var failed = await Gateway.PostAsJsonAsync("/download", new { model = "listed" });
+        var failure = await EventsAsync(await failed.Content.ReadFromJsonAsync<JsonObject>());
+        Assert.Equal("failed", failure[^1]["state"]!.GetValue<string>());
+        Assert.Contains("huggingface: Hugging Face has no repository 'owner/Missing-GGUF'", failure[^1]["error"]!.GetValue<string>());
+        Assert.Contains("; then url: ", failure[^1]["error"]!.GetValue<string>());
 
-            (await Gateway.PutAsJsonAsync("/models/listed", new
-            {
-                path = "listed/listed.gguf",
-                backend = "llama.cpp",
-                download = new { huggingface = new { repo_id = "owner/Listed-GGUF", filename = "listed.gguf" } },
-            })).EnsureSuccessStatusCode();
-            using var accepted = await Gateway.PostAsJsonAsync("/download", new { model = "listed" });
-            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
-            Assert.Equal("completed", (await EventsAsync(await accepted.Content.ReadFromJsonAsync<JsonObject>()))[^1]["state"]!.GetValue<string>());
-            var listed = (await Gateway.GetFromJsonAsync<JsonObject>("/models/listed"))!;
-            Assert.True(listed["available"]!.GetValue<bool>(), listed.ToJsonString());
-
-            using var again = await Gateway.PostAsJsonAsync("/downloads", new { model = "listed" });
-            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
-            Assert.Equal("completed", (await again.Content.ReadFromJsonAsync<JsonObject>())!["state"]!.GetValue<string>());
-        }
-        finally
+        (await Gateway.PutAsJsonAsync("/models/listed", new
         {
-            await File.WriteAllTextAsync(System.ManifestPath, original);
-        }
+            path = "listed/listed.gguf",
+            backend = "llama.cpp",
+            download = new { huggingface = new { repo_id = "owner/Listed-GGUF", filename = "listed.gguf" } },
+        })).EnsureSuccessStatusCode();
+        using var accepted = await Gateway.PostAsJsonAsync("/download", new { model = "listed" });
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Equal("completed", (await EventsAsync(await accepted.Content.ReadFromJsonAsync<JsonObject>()))[^1]["state"]!.GetValue<string>());
+        var listed = (await Gateway.GetFromJsonAsync<JsonObject>("/models/listed"))!;
+        Assert.True(listed["available"]!.GetValue<bool>(), listed.ToJsonString());
+
+        using var again = await Gateway.PostAsJsonAsync("/downloads", new { model = "listed" });
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal("completed", (await again.Content.ReadFromJsonAsync<JsonObject>())!["state"]!.GetValue<string>());
     }
 
     [Fact]
@@ -239,16 +231,21 @@ public sealed class DownloadsThroughGatewayTests(SystemFixture fixture) : IAsync
         return stream.ToArray();
     }
 
-    public Task InitializeAsync()
+    private string _manifest = "";
+
+    public async Task InitializeAsync()
     {
         fixture.Hub.Cdn.Faults.Clear();
         fixture.Hub.Cdn.ResetCounters();
-        return Task.CompletedTask;
+        _manifest = await File.ReadAllTextAsync(System.ManifestPath);
     }
 
-    public Task DisposeAsync()
+    /// <summary>Leaves the shared system's catalog as it found it: the models a test downloaded go, and the Registry has reloaded.</summary>
+    public async Task DisposeAsync()
     {
         fixture.Hub.Cdn.Faults.Clear();
-        return Task.CompletedTask;
+        await File.WriteAllTextAsync(System.ManifestPath, _manifest);
+        var version = $"\"{Convert.ToHexStringLower(SHA256.HashData(global::System.Text.Encoding.UTF8.GetBytes(_manifest)))[..16]}\"";
+        Assert.True(await Eventually.TrueAsync(async () => (await Gateway.GetFromJsonAsync<JsonObject>("/manifest"))!["version"]!.GetValue<string>() == version, TimeSpan.FromSeconds(5)));
     }
 }
