@@ -158,6 +158,19 @@ public sealed class DownloadQueue(IConnectionMultiplexer redis, IOptions<Downloa
     /// <summary>Takes a job out of the queue if it is still waiting there; true when it was.</summary>
     public async Task<bool> DequeueAsync(string id) => await Db.ListRemoveAsync(RedisKeys.DownloadQueue, id) > 0;
 
+    /// <summary>Tells the Registry the file's digest, measured as it arrived, so it need not read the file again to verify it.</summary>
+    public async Task RecordChecksumAsync(string path, string sha256)
+    {
+        try
+        {
+            await Db.HashSetAsync(RedisKeys.Checksums, path, JsonSerializer.Serialize(ChecksumVerdict.Of(new FileInfo(path), sha256), LaminaJson.Options));
+        }
+        catch (RedisException)
+        {
+            // Only a saving: without it the Registry hashes the file itself.
+        }
+    }
+
     public Task SignalAsync(string signal) => Db.PublishAsync(RedisChannel.Literal(RedisKeys.DownloadSignals), signal);
 
     private Task PublishAsync(DownloadInfo job) => Db.PublishAsync(RedisChannel.Literal(RedisKeys.DownloadEvents), Serialize(job));

@@ -97,14 +97,10 @@ public sealed partial class JobRunner(
                 continue;
             }
 
-            if (plan.IsLocalCopy)
-            {
-                await LocalSource.CopyAsync(file, meter.Add, cancellationToken);
-            }
-            else
-            {
-                await transfer.RunAsync(file, meter.Add, cancellationToken);
-            }
+            var result = plan.IsLocalCopy
+                ? await LocalSource.CopyAsync(file, meter.Add, cancellationToken)
+                : await transfer.RunAsync(file, meter.Add, cancellationToken);
+            await queue.RecordChecksumAsync(file.TargetPath, result.Sha256);
         }
 
         var done = meter.Current;

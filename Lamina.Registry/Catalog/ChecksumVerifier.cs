@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Threading.Channels;
+using Lamina.Shared.Contracts;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Lamina.Registry.Catalog;
 
@@ -11,18 +13,18 @@ namespace Lamina.Registry.Catalog;
 /// background and once per file version (path, size, modification time). Verdicts are kept in
 /// the data folder, so a restart does not hash gigabytes again.
 /// </summary>
-public sealed partial class ChecksumVerifier(IOptions<RegistryOptions> options, ILogger<ChecksumVerifier> logger) : BackgroundService
+public sealed partial class ChecksumVerifier(IOptions<RegistryOptions> options, ILogger<ChecksumVerifier> logger, IConnectionMultiplexer? redis = null)
+    : BackgroundService
 {
     private readonly Channel<string> _queue = Channel.CreateUnbounded<string>(new() { SingleReader = true });
     private readonly ConcurrentDictionary<string, byte> _queued = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Verdict> _verdicts = Load(VerdictsPath(options.Value));
+    private readonly ConcurrentDictionary<string, ChecksumVerdict> _verdicts = Load(VerdictsPath(options.Value));
     private readonly string _verdictsPath = VerdictsPath(options.Value);
 
     /// <summary>What is known of the file against the expected digest; an unknown file is queued for hashing.</summary>
     public Checksum Check(string path, string expected)
     {
-        var file = new FileInfo(path);
-        if (_verdicts.TryGetValue(path, out var verdict) && verdict.Length == file.Length && verdict.WrittenAt == file.LastWriteTimeUtc)
+        if (_verdicts.TryGetValue(path, out var verdict) && verdict.Describes(new FileInfo(path)))
         {
             return verdict.Sha256 == expected ? Checksum.Verified : Checksum.Mismatch(verdict.Sha256);
         }
@@ -41,10 +43,10 @@ public sealed partial class ChecksumVerifier(IOptions<RegistryOptions> options, 
         {
             try
             {
-                if (await HashAsync(path, stoppingToken) is { } verdict)
+                if ((await RecordedAsync(path) ?? await HashAsync(path, stoppingToken)) is { } verdict)
                 {
                     // Kept on disk before it is told, so a verdict anyone saw survives a restart.
-                    await SaveAsync(new Dictionary<string, Verdict>(_verdicts) { [path] = verdict }, stoppingToken);
+                    await SaveAsync(new Dictionary<string, ChecksumVerdict>(_verdicts) { [path] = verdict }, stoppingToken);
                     _verdicts[path] = verdict;
                 }
             }
@@ -59,8 +61,28 @@ public sealed partial class ChecksumVerifier(IOptions<RegistryOptions> options, 
         }
     }
 
+    /// <summary>The digest the Downloader measured as the file arrived, when the file is still that version.</summary>
+    private async Task<ChecksumVerdict?> RecordedAsync(string path)
+    {
+        if (redis is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var recorded = await redis.GetDatabase().HashGetAsync(RedisKeys.Checksums, path);
+            var verdict = recorded.HasValue ? JsonSerializer.Deserialize<ChecksumVerdict>(recorded.ToString(), LaminaJson.Options) : null;
+            return verdict is not null && verdict.Describes(new FileInfo(path)) ? verdict : null;
+        }
+        catch (Exception e) when (e is RedisException or JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The file's digest, or null when the file changed while it was read (it is checked again when next asked).</summary>
-    private async Task<Verdict?> HashAsync(string path, CancellationToken cancellationToken)
+    private async Task<ChecksumVerdict?> HashAsync(string path, CancellationToken cancellationToken)
     {
         var before = new FileInfo(path);
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -77,10 +99,10 @@ public sealed partial class ChecksumVerifier(IOptions<RegistryOptions> options, 
         }
 
         LogHashed(logger, path, before.Length, clock.ElapsedMilliseconds);
-        return new Verdict(before.Length, before.LastWriteTimeUtc, sha256);
+        return ChecksumVerdict.Of(before, sha256);
     }
 
-    private async Task SaveAsync(Dictionary<string, Verdict> verdicts, CancellationToken cancellationToken)
+    private async Task SaveAsync(Dictionary<string, ChecksumVerdict> verdicts, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(_verdictsPath)!);
         var temporary = _verdictsPath + ".tmp";
@@ -92,12 +114,12 @@ public sealed partial class ChecksumVerifier(IOptions<RegistryOptions> options, 
         File.Move(temporary, _verdictsPath, overwrite: true);
     }
 
-    private static ConcurrentDictionary<string, Verdict> Load(string path)
+    private static ConcurrentDictionary<string, ChecksumVerdict> Load(string path)
     {
         try
         {
             using var file = File.OpenRead(path);
-            return new(JsonSerializer.Deserialize<Dictionary<string, Verdict>>(file) ?? [], StringComparer.Ordinal);
+            return new(JsonSerializer.Deserialize<Dictionary<string, ChecksumVerdict>>(file) ?? [], StringComparer.Ordinal);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
         {
@@ -107,8 +129,6 @@ public sealed partial class ChecksumVerifier(IOptions<RegistryOptions> options, 
     }
 
     private static string VerdictsPath(RegistryOptions options) => Path.Combine(Path.GetFullPath(options.DataDir), "registry", "checksums.json");
-
-    public sealed record Verdict(long Length, DateTime WrittenAt, string Sha256);
 
     [LoggerMessage(LogLevel.Information, "Hashed {Path} ({Bytes} bytes) in {Milliseconds} ms")]
     private static partial void LogHashed(ILogger logger, string path, long bytes, long milliseconds);

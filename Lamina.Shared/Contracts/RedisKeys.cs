@@ -35,4 +35,7 @@ public static class RedisKeys
 
     /// <summary>Pub/sub channel: a job id when a job is queued (wakes idle workers) or cancelled (stops its worker).</summary>
     public const string DownloadSignals = "lamina:events:downloads:signals";
+
+    /// <summary>Hash: absolute file path → <see cref="ChecksumVerdict"/> JSON, written by whoever hashed the file.</summary>
+    public const string Checksums = "lamina:checksums";
 }

@@ -34,8 +34,12 @@ public sealed class SystemFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await System.DisposeAsync();
+        // Services restarted during the tests (after a kill) must end with the system like the others.
+        var left = await Eventually.TrueAsync(() => Task.FromResult(System.ProcessesLeft().Count == 0), TimeSpan.FromSeconds(30));
+        var processes = System.ProcessesLeft();
         System.DeleteFiles();
         await Hub.DisposeAsync();
         await Ollama.DisposeAsync();
+        Assert.True(left, $"processes outlived the system: {string.Join("; ", processes)}");
     }
 }

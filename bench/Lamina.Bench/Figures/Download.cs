@@ -101,21 +101,28 @@ public sealed class Download : IFigure
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
     }
 
+    /// <summary>Follows the job's server-sent events (pushed, so watching costs the download nothing) until one satisfies <paramref name="done"/>.</summary>
     private static async Task WaitAsync(LaminaSystem system, string id, Func<JsonObject, bool> done)
     {
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromMinutes(3))
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        while (true)
         {
-            using var response = await system.Gateway.GetAsync($"/downloads/{id}");
-            if (response.IsSuccessStatusCode && done((await response.Content.ReadFromJsonAsync<JsonObject>())!))
+            using var response = await system.Gateway.GetAsync($"/downloads/{id}/events", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            if (response.IsSuccessStatusCode)
             {
-                return;
+                using var events = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
+                while (await events.ReadLineAsync(timeout.Token) is { } line)
+                {
+                    if (line.StartsWith("data: ", StringComparison.Ordinal) && done(JsonNode.Parse(line["data: ".Length..])!.AsObject()))
+                    {
+                        return;
+                    }
+                }
             }
 
-            await Task.Delay(20);
+            // The Downloader was restarted under the stream: follow it again.
+            await Task.Delay(100, timeout.Token);
         }
-
-        throw new TimeoutException($"download {id} did not get there in 3 minutes");
     }
 
     private static async Task<TimeSpan> ToolAsync(string tool, string arguments)
