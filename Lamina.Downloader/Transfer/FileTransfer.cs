@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -15,6 +16,9 @@ namespace Lamina.Downloader.Transfer;
 public sealed partial class FileTransfer(HttpClient http, DownloaderOptions options, ILogger<FileTransfer> logger)
 {
     private const int BufferBytes = 256 << 10;
+    private const int StartConnections = 2;
+    private const double SlowConnection = 64e6;
+    private static readonly TimeSpan WidenCheck = TimeSpan.FromMilliseconds(250);
 
 
     /// <summary>Fetches the file; <paramref name="progress"/> gets each run of bytes as it is written.</summary>
@@ -128,10 +132,10 @@ public sealed partial class FileTransfer(HttpClient http, DownloaderOptions opti
                 }
             }
 
-            var workers = Enumerable.Range(0, Math.Min(options.Parts, state.Count)).Select(_ => Task.Run(WorkAsync, failed.Token)).ToList();
+            var workers = new List<Task>();
             try
             {
-                await Task.WhenAll(workers);
+                await ConnectAsync(workers, Math.Min(options.Parts, state.Count), () => Task.Run(WorkAsync, failed.Token), () => Interlocked.Read(ref fetched));
             }
             catch
             {
@@ -148,6 +152,34 @@ public sealed partial class FileTransfer(HttpClient http, DownloaderOptions opti
         {
             file.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Runs the part workers: two at first, all of them as soon as the connections look limited
+    /// one by one (a CDN's cap per connection, or a long link one stream cannot fill). A fast
+    /// server keeps two streams, which cost less than eight and fetch as much.
+    /// </summary>
+    private static async Task ConnectAsync(List<Task> workers, int most, Func<Task> start, Func<long> fetched)
+    {
+        workers.AddRange(Enumerable.Range(0, Math.Min(StartConnections, most)).Select(_ => start()));
+        while (workers.Count < most)
+        {
+            var all = Task.WhenAll(workers);
+            var before = fetched();
+            var clock = Stopwatch.StartNew();
+            if (await Task.WhenAny(all, Task.Delay(WidenCheck)) == all)
+            {
+                await all;
+                return;
+            }
+
+            if ((fetched() - before) / clock.Elapsed.TotalSeconds / workers.Count < SlowConnection)
+            {
+                workers.AddRange(Enumerable.Range(workers.Count, most - workers.Count).Select(_ => start()));
+            }
+        }
+
+        await Task.WhenAll(workers);
     }
 
     private async Task FetchPartAsync(
