@@ -1,4 +1,5 @@
 using Lamina.Runner.Backends;
+using Lamina.Runner.Gpus;
 using Lamina.Runner.Instances;
 using Lamina.Shared.Contracts;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,7 @@ public static class Extensions
         builder.Services.AddSingleton<IValidateOptions<RunnerOptions>, RunnerOptionsValidator>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHttpClient<RegistryClient>(client => client.BaseAddress = new("https+http://registry"));
+        builder.Services.AddSingleton<GpuInventory>();
         builder.Services.AddSingleton<BackendResolver>();
         builder.Services.AddSingleton<BackendProbe>();
         builder.Services.AddSingleton<InstanceStore>();

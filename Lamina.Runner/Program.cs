@@ -9,6 +9,7 @@ builder.Services.AddProblemDetails();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapInstancesApi();
+app.MapGpusApi();
 app.Run();
 
 public partial class Program;

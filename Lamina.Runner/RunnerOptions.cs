@@ -13,6 +13,9 @@ public sealed class RunnerOptions
     /// <summary>llama.cpp's server; empty means <c>llama-server</c> from PATH, else the embedded engine.</summary>
     public string? LlamaServerPath { get; set; }
 
+    /// <summary>NVIDIA's <c>nvidia-smi</c>; empty means from PATH. Without it, no GPU is known and models run on the CPU.</summary>
+    public string? NvidiaSmi { get; set; }
+
     /// <summary>The longest a backend may take from start to ready.</summary>
     public TimeSpan LoadTimeout { get; set; } = TimeSpan.FromMinutes(10);
 

@@ -15,6 +15,7 @@ public static class ServiceRoutes
         Route("model-start", "runner", "/models/{name}/start", "POST", "/instances/{name}/start"),
         Route("model-stop", "runner", "/models/{name}/stop", "POST", "/instances/{name}/stop"),
         Route("instances", "runner", "/instances/{**rest}"),
+        Route("gpus", "runner", "/gpus"),
         Route("downloads", "downloader", "/downloads/{**rest}"),
         Route("download", "downloader", "/download", "POST"),
     ];
