@@ -3,6 +3,7 @@ using Lamina.Runner.Backends;
 using Lamina.Shared.Contracts;
 using Lamina.Shared.Hosting;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Lamina.Runner.Instances;
 
@@ -162,13 +163,27 @@ public sealed partial class InstanceManager(
     private static string Tail(BackendProcess process) =>
         string.Join(" | ", process.RecentOutput.TakeLast(5));
 
-    public Task StartAsync(CancellationToken cancellationToken) => store.ClearAsync();
+    /// <summary>Forgets the instances a previous Runner recorded; a store that is away then does not keep the Runner from starting.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.ClearAsync();
+        }
+        catch (RedisException e)
+        {
+            LogStoreAway(logger, e.Message);
+        }
+    }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync();
         await Task.WhenAll(_running.Keys.ToList().Select(StopAsync));
     }
+
+    [LoggerMessage(LogLevel.Warning, "The store cannot be reached at start ({Reason}); instances of an earlier Runner stay listed until it can")]
+    private static partial void LogStoreAway(ILogger logger, string reason);
 
     [LoggerMessage(LogLevel.Information, "Starting {Model} on {Backend} (pid {Pid}) at {Endpoint}")]
     private static partial void LogStarting(ILogger logger, string model, string backend, int pid, string endpoint);
