@@ -13,7 +13,8 @@ namespace Lamina.Downloader.Transfer;
 /// arrives, and renamed into place only once whole and verified. A server without ranges gets
 /// one stream.
 /// </summary>
-public sealed partial class FileTransfer(HttpClient http, DownloaderOptions options, ILogger<FileTransfer> logger)
+/// <param name="freeSpace">The bytes free on the disk of a folder; the drive's own figure unless a test says otherwise.</param>
+public sealed partial class FileTransfer(HttpClient http, DownloaderOptions options, ILogger<FileTransfer> logger, Func<string, long>? freeSpace = null)
 {
     private const int BufferBytes = 256 << 10;
     private const int StartConnections = 2;
@@ -360,9 +361,10 @@ public sealed partial class FileTransfer(HttpClient http, DownloaderOptions opti
         }
     });
 
-    private static void EnsureRoom(string target, long bytes)
+    private void EnsureRoom(string target, long bytes)
     {
-        var free = new DriveInfo(Path.GetDirectoryName(Path.GetFullPath(target))!).AvailableFreeSpace;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(target))!;
+        var free = freeSpace?.Invoke(folder) ?? new DriveInfo(folder).AvailableFreeSpace;
         if (bytes > free)
         {
             throw new TransferException($"not enough disk space: {bytes} more bytes are needed in {Path.GetDirectoryName(target)}, {free} are free; free some space or set Lamina:ModelsDir to a larger disk");

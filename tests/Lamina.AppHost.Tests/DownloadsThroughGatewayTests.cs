@@ -49,6 +49,8 @@ public sealed class DownloadsThroughGatewayTests(SystemFixture fixture) : IAsync
         Assert.True(await Eventually.TrueAsync(async () => (await Gateway.GetFromJsonAsync<JsonObject>("/models/hf-new"))!["checksum"]!.GetValue<string>() == "verified"));
         await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync((await System.App.GetConnectionStringAsync("redis"))!);
         Assert.Contains(Digest, (string?)await redis.GetDatabase().HashGetAsync("lamina:checksums", Path.Combine(Models, "hf-new", "new.Q4_K_M.gguf")));
+        // A finished job stays visible for a day, then expires by itself.
+        Assert.InRange((await redis.GetDatabase().KeyTimeToLiveAsync($"lamina:download:{Id(job)}"))!.Value, TimeSpan.FromHours(23), TimeSpan.FromDays(1));
         Assert.Equal("owner/New-GGUF", model["download"]!["huggingface"]!["repo_id"]!.GetValue<string>());
         Assert.Contains((await Gateway.GetFromJsonAsync<JsonObject>("/downloads"))!["downloads"]!.AsArray(), d => d!["id"]!.GetValue<string>() == Id(job));
     }
@@ -119,6 +121,23 @@ public sealed class DownloadsThroughGatewayTests(SystemFixture fixture) : IAsync
         Assert.Equal("olla/template", model["ollama_layers"]!["template"]!.GetValue<string>());
         Assert.Equal("Be brief.", await File.ReadAllTextAsync(Path.Combine(Models, "olla", "system")));
         Assert.Equal(Weights, await File.ReadAllBytesAsync(Path.Combine(Models, model["path"]!.GetValue<string>())));
+    }
+
+    [Fact]
+    public async Task PlainUrlAndLocalFileBecomeModelsToo()
+    {
+        fixture.Hub.Cdn.Add("/plain/weights.gguf", Weights);
+        var local = Path.Combine(System.Root, "outside.gguf");
+        await File.WriteAllBytesAsync(local, Weights);
+
+        var fromUrl = await StartAsync(new { model = "from-url", source = new { url = new { url = fixture.Hub.Cdn.UrlOf("/plain/weights.gguf").ToString(), sha256 = Digest } } });
+        var fromDisk = await StartAsync(new { model = "from-disk", source = new { local = new { path = local } } });
+
+        Assert.Equal("completed", (await EventsAsync(fromUrl))[^1]["state"]!.GetValue<string>());
+        Assert.Equal("completed", (await EventsAsync(fromDisk))[^1]["state"]!.GetValue<string>());
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(Path.Combine(Models, "from-url", "weights.gguf")));
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(Path.Combine(Models, "from-disk", "outside.gguf")));
+        Assert.True((await Gateway.GetFromJsonAsync<JsonObject>("/models/from-disk"))!["available"]!.GetValue<bool>());
     }
 
     [Fact]

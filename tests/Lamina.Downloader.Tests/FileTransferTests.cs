@@ -131,6 +131,41 @@ public sealed class FileTransferTests : IAsyncLifetime
         Assert.Equal(0, _server.GetRequests);
     }
 
+    [Fact]
+    public async Task FileThatChangedOnTheServerBetweenAttemptsIsFetchedAnewNotMixed()
+    {
+        using var interrupt = new CancellationTokenSource();
+        var landed = 0L;
+        var request = Request() with { Sha256 = null, Size = null };
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Transfer().RunAsync(request, bytes =>
+        {
+            if (Interlocked.Add(ref landed, bytes) > Size / 3)
+            {
+                interrupt.Cancel();
+            }
+        }, interrupt.Token));
+        var changed = RandomNumberGenerator.GetBytes(Size);
+        _server.Add("/model.gguf", changed);
+
+        var result = await Transfer().RunAsync(request, _ => { }, CancellationToken.None);
+
+        // If-Range carried the old version's ETag: the server sent the new file whole, and nothing of the old one was kept.
+        Assert.Equal(changed, await File.ReadAllBytesAsync(Target));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(changed)), result.Sha256);
+    }
+
+    [Fact]
+    public async Task FullDiskIsFoundBeforeAnyByteIsFetched()
+    {
+        var transfer = new FileTransfer(_http, Options, NullLogger<FileTransfer>.Instance, freeSpace: _ => Size / 2);
+
+        var error = await Assert.ThrowsAsync<TransferException>(() => transfer.RunAsync(Request(), _ => { }, CancellationToken.None));
+
+        Assert.Contains($"not enough disk space: {Size} more bytes are needed", error.Message);
+        Assert.Contains("set Lamina:ModelsDir to a larger disk", error.Message);
+        Assert.Equal(0, _server.BytesSent);
+    }
+
     private Task<TransferResult> RunAsync() => Transfer().RunAsync(Request(), _ => { }, CancellationToken.None);
 
     private TransferRequest Request() => new(_server.UrlOf("/model.gguf"), Target) { Size = Size, Sha256 = Digest };
