@@ -20,6 +20,7 @@ public static class Extensions
         builder.Services.AddHttpClient<RegistryClient>(client => client.BaseAddress = new("https+http://registry"));
         builder.Services.AddSingleton<GpuInventory>();
         builder.Services.AddSingleton<BackendResolver>();
+        builder.Services.AddSingleton<BackendDetector>();
         builder.Services.AddSingleton<BackendProbe>();
         builder.Services.AddSingleton<InstanceStore>();
         builder.Services.AddSingleton<InstanceManager>();

@@ -10,6 +10,7 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapInstancesApi();
 app.MapGpusApi();
+app.MapBackendsApi();
 app.Run();
 
 public partial class Program;

@@ -13,6 +13,12 @@ public sealed class RunnerOptions
     /// <summary>llama.cpp's server; empty means <c>llama-server</c> from PATH, else the embedded engine.</summary>
     public string? LlamaServerPath { get; set; }
 
+    /// <summary>vLLM's <c>vllm</c>; empty means from PATH.</summary>
+    public string? VllmPath { get; set; }
+
+    /// <summary>MLC LLM's <c>mlc_llm</c>; empty means from PATH.</summary>
+    public string? MlcPath { get; set; }
+
     /// <summary>NVIDIA's <c>nvidia-smi</c>; empty means from PATH. Without it, no GPU is known and models run on the CPU.</summary>
     public string? NvidiaSmi { get; set; }
 

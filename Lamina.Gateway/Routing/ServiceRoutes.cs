@@ -16,6 +16,7 @@ public static class ServiceRoutes
         Route("model-stop", "runner", "/models/{name}/stop", "POST", "/instances/{name}/stop"),
         Route("instances", "runner", "/instances/{**rest}"),
         Route("gpus", "runner", "/gpus"),
+        Route("backends", "runner", "/backends"),
         Route("downloads", "downloader", "/downloads/{**rest}"),
         Route("download", "downloader", "/download", "POST"),
     ];

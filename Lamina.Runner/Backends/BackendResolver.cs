@@ -13,6 +13,9 @@ public sealed class BackendResolver(IOptions<RunnerOptions> options)
     private readonly Lazy<string?> _llamaServer = new(() => FindLlamaServer(options.Value.LlamaServerPath));
     private readonly Lazy<(string FileName, string[] Prefix)> _engine = new(() => FindEngine(options.Value.EnginePath));
 
+    /// <summary>The embedded engine's program (its apphost or .dll).</summary>
+    public string EnginePath => _engine.Value.Prefix is [.., var dll] ? dll : _engine.Value.FileName;
+
     /// <summary>The plan, or the reason this model cannot be started by this Runner.</summary>
     public (LaunchPlan? Plan, string? Problem) Resolve(CatalogModel model, int port)
     {
