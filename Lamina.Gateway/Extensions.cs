@@ -22,6 +22,7 @@ public static class Extensions
                 client.Timeout = Timeout.InfiniteTimeSpan;
             })
             .WithoutResilience();
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ModelRouter>();
         builder.Services.AddSingleton<BackendForwarder>();
         builder.Services.ConfigureHttpJsonOptions(options => LaminaJson.Configure(options.SerializerOptions));

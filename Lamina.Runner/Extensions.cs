@@ -25,6 +25,7 @@ public static class Extensions
         builder.Services.AddSingleton<InstanceStore>();
         builder.Services.AddSingleton<InstanceManager>();
         builder.Services.AddHostedService(services => services.GetRequiredService<InstanceManager>());
+        builder.Services.AddHostedService<IdleStopper>();
         builder.Services.ConfigureHttpJsonOptions(options => LaminaJson.Configure(options.SerializerOptions));
     }
 }

@@ -1,3 +1,4 @@
+using Lamina.Shared.Manifest;
 using Microsoft.Extensions.Options;
 
 namespace Lamina.Runner;
@@ -22,6 +23,9 @@ public sealed class RunnerOptions
     /// <summary>NVIDIA's <c>nvidia-smi</c>; empty means from PATH. Without it, no GPU is known and models run on the CPU.</summary>
     public string? NvidiaSmi { get; set; }
 
+    /// <summary>How long an idle model stays loaded unless its manifest entry says: <c>30s</c>, <c>5m</c>, <c>1h</c>, seconds, <c>0</c> (stop at once) or <c>-1</c> (never).</summary>
+    public string KeepAlive { get; set; } = "5m";
+
     /// <summary>The longest a backend may take from start to ready.</summary>
     public TimeSpan LoadTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
@@ -45,6 +49,11 @@ public sealed class RunnerOptionsValidator : IValidateOptions<RunnerOptions>
         if (options.StopGracePeriod < TimeSpan.Zero)
         {
             failures.Add("Lamina:Runner:StopGracePeriod must not be negative.");
+        }
+
+        if (!KeepAliveDuration.TryParse(options.KeepAlive, out _))
+        {
+            failures.Add($"Lamina:Runner:KeepAlive is '{options.KeepAlive}'; write a duration like 30s, 5m or 1h, seconds, 0 to stop idle models at once, or -1 to keep them.");
         }
 
         if (options.LogLines < 1)

@@ -57,7 +57,18 @@ public static class OpenAiApi
         }
 
         context.Request.Body.Position = 0;
-        var error = await forwarder.ForwardAsync(context, route.Endpoint);
+        router.Used(model!);
+        ForwarderError error;
+        try
+        {
+            error = await forwarder.ForwardAsync(context, route.Endpoint);
+        }
+        finally
+        {
+            // The idle clock starts when the answer ends, not when it began: a long stream is use.
+            router.Used(model!);
+        }
+
         if (error is ForwarderError.None || context.Response.HasStarted)
         {
             return TypedResults.Empty;

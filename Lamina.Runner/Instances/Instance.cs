@@ -14,5 +14,11 @@ public sealed class Instance(string model, LaunchPlan plan, BackendProcess proce
 
     public string? Message { get; set; }
 
+    /// <summary>How long it may sit idle before it is stopped; <see cref="Timeout.InfiniteTimeSpan"/> keeps it.</summary>
+    public TimeSpan KeepAlive { get; set; } = Timeout.InfiniteTimeSpan;
+
+    /// <summary>When it became ready: a model never asked for since counts as idle from then.</summary>
+    public DateTimeOffset ReadyAt { get; set; }
+
     public InstanceInfo Describe() => new(model, plan.Backend, State, endpoint, process.Pid, startedAt, Message ?? plan.Note);
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Lamina.Runner.Backends;
 using Lamina.Shared.Contracts;
 using Lamina.Shared.Hosting;
+using Lamina.Shared.Manifest;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -135,11 +136,21 @@ public sealed partial class InstanceManager(
         }
 
         instance.State = InstanceStates.Ready;
+        instance.ReadyAt = time.GetUtcNow();
+        instance.KeepAlive = KeepAliveOf(model);
         await store.SaveAsync(instance.Describe());
         LogReady(logger, name, endpoint, time.GetElapsedTime(launchedAt).TotalMilliseconds);
         _ = WatchAsync(instance);
         return StartOutcome.Ready(instance.Describe());
     }
+
+    /// <summary>The ready instances, for the idle stopper.</summary>
+    public IEnumerable<Instance> Ready => _running.Values.Where(instance => instance.State == InstanceStates.Ready);
+
+    private TimeSpan KeepAliveOf(CatalogModel model) =>
+        model.KeepAlive is { } given && KeepAliveDuration.TryParse(given, out var own) ? own
+        : KeepAliveDuration.TryParse(options.Value.KeepAlive, out var fallback) ? fallback
+        : TimeSpan.FromMinutes(5);
 
     private async Task WatchAsync(Instance instance)
     {

@@ -11,4 +11,7 @@ public sealed record CatalogModel(
 {
     /// <summary><c>verifying</c>, <c>verified</c> or <c>mismatch</c> when the manifest declares the file's sha256; else null.</summary>
     public string? Checksum { get; init; }
+
+    /// <summary>The manifest's <c>keep_alive</c> as written (<c>5m</c>, <c>-1</c>...); null leaves it to the Runner's default.</summary>
+    public string? KeepAlive { get; init; }
 }

@@ -6,6 +6,9 @@ public static class RedisKeys
     /// <summary>Hash: model name → <see cref="InstanceInfo"/> JSON of its running instance.</summary>
     public const string Instances = "lamina:instances";
 
+    /// <summary>Hash: model name → when a request last used it (Unix milliseconds), written by the gateways; idle models stop by it.</summary>
+    public const string InstanceUse = "lamina:instances:used";
+
     /// <summary>Pub/sub channel: a model name each time its instance changes state.</summary>
     public const string InstanceEvents = "lamina:events:instances";
 

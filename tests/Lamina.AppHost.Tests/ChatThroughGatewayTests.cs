@@ -91,6 +91,32 @@ public sealed class ChatThroughGatewayTests(SystemFixture fixture)
     }
 
     [Fact]
+    public async Task IdleModelStopsAfterItsKeepAliveAndOneInUseDoesNot()
+    {
+        var original = await File.ReadAllTextAsync(fixture.System.ManifestPath);
+        try
+        {
+            (await Gateway.PutAsJsonAsync("/models/sleepy", new { path = "tiny.gguf", backend = "embedded", keep_alive = "2s" })).EnsureSuccessStatusCode();
+            using var answered = await Gateway.PostAsJsonAsync("/v1/chat/completions", Chat(stream: false, maxTokens: 2, model: "sleepy"));
+            Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+            var pid = (await Gateway.GetFromJsonAsync<JsonObject>("/instances/sleepy"))!["pid"]!.GetValue<int>();
+
+            // Used again within its keep_alive: it stays.
+            await Task.Delay(TimeSpan.FromSeconds(1.2));
+            (await Gateway.PostAsJsonAsync("/v1/chat/completions", Chat(stream: false, maxTokens: 2, model: "sleepy"))).EnsureSuccessStatusCode();
+            await Task.Delay(TimeSpan.FromSeconds(1.2));
+            Assert.True(ProcessTable.IsAlive(pid));
+
+            Assert.True(await Eventually.TrueAsync(async () => (await Gateway.GetAsync("/instances/sleepy")).StatusCode == HttpStatusCode.NotFound, TimeSpan.FromSeconds(6)));
+            Assert.True(await Eventually.TrueAsync(() => Task.FromResult(!ProcessTable.IsAlive(pid)), TimeSpan.FromSeconds(5)));
+        }
+        finally
+        {
+            await File.WriteAllTextAsync(fixture.System.ManifestPath, original);
+        }
+    }
+
+    [Fact]
     public async Task UnknownModelGetsNotFoundInOpenAiShape()
     {
         using var response = await Gateway.PostAsJsonAsync("/v1/chat/completions", Chat(stream: false, maxTokens: 4, model: "no-such-model"));
