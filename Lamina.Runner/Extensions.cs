@@ -23,6 +23,7 @@ public static class Extensions
         builder.Services.AddSingleton<BackendDetector>();
         builder.Services.AddSingleton<BackendProbe>();
         builder.Services.AddSingleton<InstanceStore>();
+        builder.Services.AddSingleton<UsageRecords>();
         builder.Services.AddSingleton<InstanceManager>();
         builder.Services.AddHostedService(services => services.GetRequiredService<InstanceManager>());
         builder.Services.AddHostedService<IdleStopper>();

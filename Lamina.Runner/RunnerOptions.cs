@@ -26,6 +26,9 @@ public sealed class RunnerOptions
     /// <summary>How long an idle model stays loaded unless its manifest entry says: <c>30s</c>, <c>5m</c>, <c>1h</c>, seconds, <c>0</c> (stop at once) or <c>-1</c> (never).</summary>
     public string KeepAlive { get; set; } = "5m";
 
+    /// <summary>How many models may be loaded at once; starting one more first stops the least recently used idle one.</summary>
+    public int MaxLoadedModels { get; set; } = 3;
+
     /// <summary>The longest a backend may take from start to ready.</summary>
     public TimeSpan LoadTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
@@ -54,6 +57,11 @@ public sealed class RunnerOptionsValidator : IValidateOptions<RunnerOptions>
         if (!KeepAliveDuration.TryParse(options.KeepAlive, out _))
         {
             failures.Add($"Lamina:Runner:KeepAlive is '{options.KeepAlive}'; write a duration like 30s, 5m or 1h, seconds, 0 to stop idle models at once, or -1 to keep them.");
+        }
+
+        if (options.MaxLoadedModels < 1)
+        {
+            failures.Add("Lamina:Runner:MaxLoadedModels must be at least 1.");
         }
 
         if (options.LogLines < 1)

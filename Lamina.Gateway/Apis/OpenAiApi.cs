@@ -57,7 +57,7 @@ public static class OpenAiApi
         }
 
         context.Request.Body.Position = 0;
-        router.Used(model!);
+        router.Began(model!);
         ForwarderError error;
         try
         {
@@ -66,7 +66,7 @@ public static class OpenAiApi
         finally
         {
             // The idle clock starts when the answer ends, not when it began: a long stream is use.
-            router.Used(model!);
+            router.Ended(model!);
         }
 
         if (error is ForwarderError.None || context.Response.HasStarted)
@@ -112,6 +112,7 @@ public static class OpenAiApi
         StatusCodes.Status404NotFound => OpenAiError.Result(404, $"The model '{model}' does not exist: it is not in models.yaml. GET /v1/models lists the models.", "model_not_found", "model"),
         StatusCodes.Status409Conflict => OpenAiError.Result(409, route.Problem ?? $"model '{model}' is not downloaded", "model_not_downloaded", "model"),
         StatusCodes.Status504GatewayTimeout => OpenAiError.Result(503, route.Problem ?? $"model '{model}' is still loading", "model_loading"),
+        StatusCodes.Status503ServiceUnavailable => OpenAiError.Result(503, route.Problem ?? $"model '{model}' cannot be started now", "model_unavailable"),
         _ => OpenAiError.Result(StatusCodes.Status502BadGateway, route.Problem ?? $"model '{model}' could not be started", "backend_failed"),
     };
 }

@@ -10,9 +10,18 @@ namespace Lamina.Gateway.Routing;
 /// </summary>
 public sealed class ModelRouter(IConnectionMultiplexer redis, RunnerClient runner, TimeProvider time)
 {
-    /// <summary>Records that a request used the model now, so the Runner keeps it while it is used (a write nobody waits for).</summary>
-    public void Used(string model) =>
-        redis.GetDatabase().HashSet(RedisKeys.InstanceUse, model, time.GetUtcNow().ToUnixTimeMilliseconds(), flags: CommandFlags.FireAndForget);
+    /// <summary>Records that a request for the model began: it counts as in use until <see cref="Ended"/> (writes nobody waits for).</summary>
+    public void Began(string model) => Record(model, +1);
+
+    /// <summary>Records that the request ended now: the model's idle time counts from here.</summary>
+    public void Ended(string model) => Record(model, -1);
+
+    private void Record(string model, int inFlight)
+    {
+        var db = redis.GetDatabase();
+        db.HashIncrement(RedisKeys.InstanceInFlight, model, inFlight, CommandFlags.FireAndForget);
+        db.HashSet(RedisKeys.InstanceUse, model, time.GetUtcNow().ToUnixTimeMilliseconds(), flags: CommandFlags.FireAndForget);
+    }
 
     public async Task<RouteResult> RouteAsync(string model, CancellationToken cancellationToken)
     {

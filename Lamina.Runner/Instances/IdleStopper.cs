@@ -1,4 +1,3 @@
-using Lamina.Shared.Contracts;
 using StackExchange.Redis;
 
 namespace Lamina.Runner.Instances;
@@ -7,7 +6,7 @@ namespace Lamina.Runner.Instances;
 /// Stops models that no request has used for their keep_alive. Use is what the gateways record
 /// in Redis when a request starts and ends, so an idle clock never runs during a long answer.
 /// </summary>
-public sealed partial class IdleStopper(InstanceManager instances, IConnectionMultiplexer redis, TimeProvider time, ILogger<IdleStopper> logger)
+public sealed partial class IdleStopper(InstanceManager instances, UsageRecords usage, TimeProvider time, ILogger<IdleStopper> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(500);
@@ -25,14 +24,13 @@ public sealed partial class IdleStopper(InstanceManager instances, IConnectionMu
 
             try
             {
-                var used = await redis.GetDatabase().HashGetAsync(RedisKeys.InstanceUse, [.. candidates.Select(instance => (RedisValue)instance.Model)]);
+                var used = await usage.ReadAsync([.. candidates.Select(instance => instance.Model)]);
                 var now = time.GetUtcNow();
                 for (var i = 0; i < candidates.Count; i++)
                 {
                     var instance = candidates[i];
-                    var lastUsed = used[i].TryParse(out long at) ? DateTimeOffset.FromUnixTimeMilliseconds(at) : DateTimeOffset.MinValue;
-                    var idleSince = lastUsed > instance.ReadyAt ? lastUsed : instance.ReadyAt;
-                    if (now - idleSince >= instance.KeepAlive)
+                    var idleSince = used[i].LastUsed > instance.ReadyAt ? used[i].LastUsed : instance.ReadyAt;
+                    if (used[i].InFlight <= 0 && now - idleSince >= instance.KeepAlive)
                     {
                         LogIdle(logger, instance.Model, (now - idleSince).TotalSeconds, instance.KeepAlive.TotalSeconds);
                         await instances.StopAsync(instance.Model);

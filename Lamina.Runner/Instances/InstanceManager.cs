@@ -17,6 +17,7 @@ public sealed partial class InstanceManager(
     BackendResolver resolver,
     BackendProbe probe,
     InstanceStore store,
+    UsageRecords usage,
     TimeProvider time,
     IOptions<RunnerOptions> options,
     ILogger<InstanceManager> logger) : IHostedService
@@ -25,6 +26,7 @@ public sealed partial class InstanceManager(
     private readonly ConcurrentDictionary<string, Lazy<Task<StartOutcome>>> _starting = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<string, BackendProcess> _lastProcess = new();
+    private readonly SemaphoreSlim _room = new(1, 1);
 
     public IEnumerable<InstanceInfo> List() => _running.Values.Select(instance => instance.Describe());
 
@@ -106,10 +108,27 @@ public sealed partial class InstanceManager(
 
         var endpoint = $"http://127.0.0.1:{port}";
         var launchedAt = time.GetTimestamp();
-        var process = BackendProcess.Start(plan, options.Value.LogLines, BackendEnvironment.For(name));
-        _lastProcess[name] = process;
-        var instance = new Instance(name, plan, process, endpoint, time.GetUtcNow());
-        _running[name] = instance;
+        Instance instance;
+        BackendProcess process;
+        // Making room and taking it are one step, or two starts at once could both see a free place.
+        await _room.WaitAsync(cancellationToken);
+        try
+        {
+            if (await MakeRoomAsync(name) is { } refused)
+            {
+                return refused;
+            }
+
+            process = BackendProcess.Start(plan, options.Value.LogLines, BackendEnvironment.For(name));
+            _lastProcess[name] = process;
+            instance = new Instance(name, plan, process, endpoint, time.GetUtcNow());
+            _running[name] = instance;
+        }
+        finally
+        {
+            _room.Release();
+        }
+
         LogStarting(logger, name, plan.Backend, process.Pid, endpoint);
         await store.SaveAsync(instance.Describe());
 
@@ -142,6 +161,53 @@ public sealed partial class InstanceManager(
         LogReady(logger, name, endpoint, time.GetElapsedTime(launchedAt).TotalMilliseconds);
         _ = WatchAsync(instance);
         return StartOutcome.Ready(instance.Describe());
+    }
+
+    /// <summary>
+    /// Stops the least recently used idle models until one more fits under MaxLoadedModels; a
+    /// refusal naming what is loaded when every loaded model is busy or still loading.
+    /// </summary>
+    private async Task<StartOutcome?> MakeRoomAsync(string starting)
+    {
+        var most = options.Value.MaxLoadedModels;
+        var loaded = _running.Values.Where(instance => instance.Model != starting && instance.State is InstanceStates.Loading or InstanceStates.Ready).ToList();
+        var excess = loaded.Count - most + 1;
+        if (excess <= 0)
+        {
+            return null;
+        }
+
+        IReadOnlyList<UsageRecords.Usage> used;
+        try
+        {
+            used = await usage.ReadAsync([.. loaded.Select(instance => instance.Model)]);
+        }
+        catch (RedisException)
+        {
+            // Without the record of use, the one ready longest counts as least recently used.
+            used = [.. loaded.Select(_ => new UsageRecords.Usage(DateTimeOffset.MinValue, 0))];
+        }
+
+        var idle = loaded.Select((instance, i) => (Instance: instance, Usage: used[i]))
+            .Where(pair => pair.Instance.State == InstanceStates.Ready && pair.Usage.InFlight <= 0)
+            .OrderBy(pair => pair.Usage.LastUsed > pair.Instance.ReadyAt ? pair.Usage.LastUsed : pair.Instance.ReadyAt)
+            .Select(pair => pair.Instance)
+            .Take(excess)
+            .ToList();
+        if (idle.Count < excess)
+        {
+            return StartOutcome.Refused(StatusCodes.Status503ServiceUnavailable,
+                $"cannot start '{starting}': Lamina:Runner:MaxLoadedModels is {most} and {string.Join(", ", loaded.Select(instance => $"'{instance.Model}' ({instance.State})"))} "
+                + "are loaded and busy answering or loading; try again when one is idle, or raise Lamina:Runner:MaxLoadedModels");
+        }
+
+        foreach (var victim in idle)
+        {
+            LogEvicting(logger, victim.Model, starting, most);
+            await StopAsync(victim.Model);
+        }
+
+        return null;
     }
 
     /// <summary>The ready instances, for the idle stopper.</summary>
@@ -192,6 +258,9 @@ public sealed partial class InstanceManager(
         await _stopping.CancelAsync();
         await Task.WhenAll(_running.Keys.ToList().Select(StopAsync));
     }
+
+    [LoggerMessage(LogLevel.Information, "Stopping {Model}, the least recently used idle model, to make room for {Starting} (MaxLoadedModels {Most})")]
+    private static partial void LogEvicting(ILogger logger, string model, string starting, int most);
 
     [LoggerMessage(LogLevel.Warning, "The store cannot be reached at start ({Reason}); instances of an earlier Runner stay listed until it can")]
     private static partial void LogStoreAway(ILogger logger, string reason);

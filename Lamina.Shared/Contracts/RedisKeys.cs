@@ -9,6 +9,9 @@ public static class RedisKeys
     /// <summary>Hash: model name → when a request last used it (Unix milliseconds), written by the gateways; idle models stop by it.</summary>
     public const string InstanceUse = "lamina:instances:used";
 
+    /// <summary>Hash: model name → requests the gateways are serving with it now; a busy model is never stopped to make room.</summary>
+    public const string InstanceInFlight = "lamina:instances:inflight";
+
     /// <summary>Pub/sub channel: a model name each time its instance changes state.</summary>
     public const string InstanceEvents = "lamina:events:instances";
 

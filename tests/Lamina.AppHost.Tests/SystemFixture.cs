@@ -28,6 +28,8 @@ public sealed class SystemFixture : IAsyncLifetime
             "--Lamina:Downloader:StallTimeout=00:00:03",
             "--Lamina:Downloader:RetryDelay=00:00:00.200",
             "--Lamina:Downloader:MinPartBytes=1048576",
+            // Two at once, so a third start shows the least recently used idle model making room.
+            "--Lamina:Runner:MaxLoadedModels=2",
         ]);
     }
 

@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Aspire.Hosting.Testing;
+using Lamina.TestSupport.Aspire;
+using StackExchange.Redis;
+
+namespace Lamina.AppHost.Tests;
+
+/// <summary>The shared system runs at most two models (Lamina:Runner:MaxLoadedModels=2).</summary>
+[Collection(SystemCollection.Name)]
+public sealed class ModelRoomTests(SystemFixture fixture) : IAsyncLifetime
+{
+    private string _manifest = "";
+
+    private HttpClient Gateway => fixture.System.Gateway;
+
+    [Fact]
+    public async Task ThirdModelStopsTheLeastRecentlyUsedIdleOne()
+    {
+        await ChatAsync("room-a");
+        await ChatAsync("room-b");
+        await ChatAsync("room-a");
+
+        await ChatAsync("room-c");
+
+        Assert.Equal(["room-a", "room-c"], await LoadedAsync());
+    }
+
+    [Fact]
+    public async Task WhenEveryLoadedModelIsBusyTheStartIsRefusedNamingThem()
+    {
+        await ChatAsync("room-a");
+        await ChatAsync("room-b");
+        await using var redis = await ConnectionMultiplexer.ConnectAsync((await fixture.System.App.GetConnectionStringAsync("redis"))!);
+        // As the gateways record requests being answered.
+        await redis.GetDatabase().HashSetAsync("lamina:instances:inflight", [new("room-a", 1), new("room-b", 1)]);
+        try
+        {
+            using var refused = await Gateway.PostAsJsonAsync("/v1/chat/completions", Chat("room-c"));
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            var message = (await refused.Content.ReadFromJsonAsync<JsonObject>())!["error"]!["message"]!.GetValue<string>();
+            Assert.Contains("Lamina:Runner:MaxLoadedModels is 2 and 'room-", message);
+            Assert.Contains("busy answering or loading", message);
+            Assert.Equal(["room-a", "room-b"], await LoadedAsync());
+        }
+        finally
+        {
+            await redis.GetDatabase().HashDeleteAsync("lamina:instances:inflight", ["room-a", "room-b"]);
+        }
+    }
+
+    private async Task ChatAsync(string model)
+    {
+        using var response = await Gateway.PostAsJsonAsync("/v1/chat/completions", Chat(model));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private static object Chat(string model) => new { model, max_tokens = 2, messages = new[] { new { role = "user", content = "hi" } } };
+
+    private async Task<List<string>> LoadedAsync() =>
+        [.. (await Gateway.GetFromJsonAsync<JsonObject>("/instances"))!["instances"]!.AsArray().Select(i => i!["model"]!.GetValue<string>()).Order()];
+
+    public async Task InitializeAsync()
+    {
+        _manifest = await File.ReadAllTextAsync(fixture.System.ManifestPath);
+        await StopAllAsync();
+        foreach (var name in (string[])["room-a", "room-b", "room-c"])
+        {
+            (await Gateway.PutAsJsonAsync($"/models/{name}", new { path = "tiny.gguf", backend = "embedded" })).EnsureSuccessStatusCode();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await StopAllAsync();
+        await File.WriteAllTextAsync(fixture.System.ManifestPath, _manifest);
+    }
+
+    private async Task StopAllAsync()
+    {
+        foreach (var model in await LoadedAsync())
+        {
+            (await Gateway.PostAsync($"/models/{model}/stop", null)).EnsureSuccessStatusCode();
+        }
+    }
+}
