@@ -112,7 +112,7 @@ public sealed class ChatThroughGatewayTests(SystemFixture fixture)
         }
         finally
         {
-            await File.WriteAllTextAsync(fixture.System.ManifestPath, original);
+            await fixture.RestoreManifestAsync(original);
         }
     }
 

@@ -270,8 +270,6 @@ public sealed class DownloadsThroughGatewayTests(SystemFixture fixture) : IAsync
     public async Task DisposeAsync()
     {
         fixture.Hub.Cdn.Faults.Clear();
-        await File.WriteAllTextAsync(System.ManifestPath, _manifest);
-        var version = $"\"{Convert.ToHexStringLower(SHA256.HashData(global::System.Text.Encoding.UTF8.GetBytes(_manifest)))[..16]}\"";
-        Assert.True(await Eventually.TrueAsync(async () => (await Gateway.GetFromJsonAsync<JsonObject>("/manifest"))!["version"]!.GetValue<string>() == version, TimeSpan.FromSeconds(5)));
+        await fixture.RestoreManifestAsync(_manifest);
     }
 }

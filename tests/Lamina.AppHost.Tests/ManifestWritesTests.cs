@@ -40,7 +40,7 @@ public sealed class ManifestWritesTests(SystemFixture fixture)
         }
         finally
         {
-            await File.WriteAllTextAsync(System.ManifestPath, original);
+            await fixture.RestoreManifestAsync(original);
         }
     }
 
@@ -69,7 +69,7 @@ public sealed class ManifestWritesTests(SystemFixture fixture)
         }
         finally
         {
-            await File.WriteAllTextAsync(System.ManifestPath, original);
+            await fixture.RestoreManifestAsync(original);
         }
     }
 
@@ -92,7 +92,7 @@ public sealed class ManifestWritesTests(SystemFixture fixture)
         }
         finally
         {
-            await File.WriteAllTextAsync(System.ManifestPath, original);
+            await fixture.RestoreManifestAsync(original);
         }
     }
 
@@ -111,7 +111,7 @@ public sealed class ManifestWritesTests(SystemFixture fixture)
         }
         finally
         {
-            await File.WriteAllTextAsync(System.ManifestPath, original);
+            await fixture.RestoreManifestAsync(original);
         }
     }
 }

@@ -75,7 +75,7 @@ public sealed class ModelRoomTests(SystemFixture fixture) : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await StopAllAsync();
-        await File.WriteAllTextAsync(fixture.System.ManifestPath, _manifest);
+        await fixture.RestoreManifestAsync(_manifest);
     }
 
     private async Task StopAllAsync()

@@ -96,7 +96,7 @@ public sealed class RegistryThroughGatewayTests(SystemFixture fixture)
         }
         finally
         {
-            await File.WriteAllTextAsync(System.ManifestPath, original);
+            await fixture.RestoreManifestAsync(original);
         }
     }
 

@@ -1,3 +1,7 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
 using Lamina.TestSupport.Aspire;
 using Lamina.TestSupport.Peers;
 
@@ -31,6 +35,15 @@ public sealed class SystemFixture : IAsyncLifetime
             // Two at once, so a third start shows the least recently used idle model making room.
             "--Lamina:Runner:MaxLoadedModels=2",
         ]);
+    }
+
+    /// <summary>Puts the manifest back as a test found it, and waits until the Registry serves that version, so the next test sees it.</summary>
+    public async Task RestoreManifestAsync(string text)
+    {
+        await File.WriteAllTextAsync(System.ManifestPath, text);
+        var version = $"\"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16]}\"";
+        Assert.True(await Eventually.TrueAsync(
+            async () => (await System.Gateway.GetFromJsonAsync<JsonObject>("/manifest"))!["version"]!.GetValue<string>() == version, TimeSpan.FromSeconds(5)));
     }
 
     public async Task DisposeAsync()
