@@ -29,6 +29,12 @@ public sealed class RunnerOptions
     /// <summary>How many models may be loaded at once; starting one more first stops the least recently used idle one.</summary>
     public int MaxLoadedModels { get; set; } = 3;
 
+    /// <summary>How many times a crashed backend is started again within ten minutes before the Runner gives up on it.</summary>
+    public int MaxRestarts { get; set; } = 3;
+
+    /// <summary>The wait before the first restart after a crash; each next one doubles it.</summary>
+    public TimeSpan RestartDelay { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The longest a backend may take from start to ready.</summary>
     public TimeSpan LoadTimeout { get; set; } = TimeSpan.FromMinutes(10);
 

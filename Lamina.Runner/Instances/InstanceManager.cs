@@ -27,6 +27,8 @@ public sealed partial class InstanceManager(
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<string, BackendProcess> _lastProcess = new();
     private readonly SemaphoreSlim _room = new(1, 1);
+    private readonly CrashRestarts _restarts = new(options.Value.MaxRestarts, options.Value.RestartDelay, time);
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> _pendingRestarts = new(StringComparer.Ordinal);
 
     public IEnumerable<InstanceInfo> List() => _running.Values.Select(instance => instance.Describe());
 
@@ -49,6 +51,12 @@ public sealed partial class InstanceManager(
 
     public async Task<InstanceInfo?> StopAsync(string model)
     {
+        // A stop also calls off a restart that a crash scheduled.
+        if (_pendingRestarts.TryRemove(model, out var restart))
+        {
+            await restart.CancelAsync();
+        }
+
         if (!_running.TryRemove(model, out var instance))
         {
             return null;
@@ -218,12 +226,41 @@ public sealed partial class InstanceManager(
         : KeepAliveDuration.TryParse(options.Value.KeepAlive, out var fallback) ? fallback
         : TimeSpan.FromMinutes(5);
 
+    /// <summary>Marks a ready backend that exits as failed at once, then starts it again after a backoff, a bounded number of times.</summary>
     private async Task WatchAsync(Instance instance)
     {
         var code = await instance.Process.Exited;
-        if (instance.State == InstanceStates.Ready && _running.TryRemove(instance.Model, out _))
+        if (instance.State != InstanceStates.Ready || !_running.TryRemove(instance.Model, out _))
         {
-            await FailAsync(instance, StatusCodes.Status502BadGateway, $"backend exited with code {code}: {Tail(instance.Process)}");
+            return;
+        }
+
+        var model = instance.Model;
+        var wait = _restarts.Crashed(model);
+        var next = wait is { } delay
+            ? $"restarting in {delay.TotalSeconds:0.#} s"
+            : $"it crashed more than {options.Value.MaxRestarts} times in ten minutes, so it is not restarted; POST /models/{model}/start to try again";
+        await FailAsync(instance, StatusCodes.Status502BadGateway, $"backend exited with code {code}: {Tail(instance.Process)}; {next}");
+        if (wait is null)
+        {
+            return;
+        }
+
+        using var restart = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        _pendingRestarts[model] = restart;
+        try
+        {
+            await Task.Delay(wait.Value, time, restart.Token);
+            LogRestarting(logger, model, code);
+            await StartAsync(model, restart.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped meanwhile, or the Runner is stopping.
+        }
+        finally
+        {
+            _pendingRestarts.TryRemove(KeyValuePair.Create(model, restart));
         }
     }
 
@@ -258,6 +295,9 @@ public sealed partial class InstanceManager(
         await _stopping.CancelAsync();
         await Task.WhenAll(_running.Keys.ToList().Select(StopAsync));
     }
+
+    [LoggerMessage(LogLevel.Warning, "{Model} crashed (exit code {Code}); starting it again")]
+    private static partial void LogRestarting(ILogger logger, string model, int code);
 
     [LoggerMessage(LogLevel.Information, "Stopping {Model}, the least recently used idle model, to make room for {Starting} (MaxLoadedModels {Most})")]
     private static partial void LogEvicting(ILogger logger, string model, string starting, int most);

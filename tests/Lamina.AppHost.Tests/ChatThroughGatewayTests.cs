@@ -91,6 +91,24 @@ public sealed class ChatThroughGatewayTests(SystemFixture fixture)
     }
 
     [Fact]
+    public async Task CrashedBackendIsStartedAgainWithANewProcess()
+    {
+        using var started = await Gateway.PostAsync($"/models/{LaminaSystem.TinyModel}/start", null);
+        var pid = (await started.Content.ReadFromJsonAsync<JsonObject>())!["pid"]!.GetValue<int>();
+
+        global::System.Diagnostics.Process.GetProcessById(pid).Kill();
+
+        Assert.True(await Eventually.TrueAsync(async () =>
+        {
+            using var response = await Gateway.GetAsync($"/instances/{LaminaSystem.TinyModel}");
+            return response.IsSuccessStatusCode && (await response.Content.ReadFromJsonAsync<JsonObject>())! is var instance
+                && instance["state"]!.GetValue<string>() == "ready" && instance["pid"]!.GetValue<int>() != pid;
+        }, TimeSpan.FromSeconds(15)));
+        using var answered = await Gateway.PostAsJsonAsync("/v1/chat/completions", Chat(stream: false, maxTokens: 2));
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+    }
+
+    [Fact]
     public async Task IdleModelStopsAfterItsKeepAliveAndOneInUseDoesNot()
     {
         var original = await File.ReadAllTextAsync(fixture.System.ManifestPath);
