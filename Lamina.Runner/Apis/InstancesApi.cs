@@ -12,7 +12,7 @@ public static class InstancesApi
         var api = app.MapGroup("/instances").WithTags("Instances");
         api.MapGet("/", List).WithName("ListInstances").WithSummary("Every model server this Runner supervises.");
         api.MapGet("/{model}", Get).WithName("GetInstance").WithSummary("One model's server.");
-        api.MapGet("/{model}/logs", Logs).WithName("GetInstanceLogs").WithSummary("The last lines the model's backend printed.");
+        api.MapGet("/{model}/logs", Logs).WithName("GetInstanceLogs").WithSummary("The last lines the model's backend printed; ?follow=true streams them and new ones as server-sent events.");
         api.MapPost("/{model}/start", Start).WithName("StartInstance").WithSummary("Starts the model's backend and waits until it is ready.");
         api.MapPost("/{model}/stop", Stop).WithName("StopInstance").WithSummary("Stops the model's backend and its children.");
         return app;
@@ -29,10 +29,19 @@ public static class InstancesApi
             ? TypedResults.Ok(instance)
             : TypedResults.Problem($"model '{model}' is not running; start it with POST /models/{model}/start", statusCode: StatusCodes.Status404NotFound, title: "Not running");
 
-    public static Results<Ok<InstanceLogs>, ProblemHttpResult> Logs(string model, InstanceManager manager) =>
-        manager.RecentOutput(model) is { } lines
-            ? TypedResults.Ok(new InstanceLogs(model, lines))
-            : TypedResults.Problem($"model '{model}' has not been started since the Runner started", statusCode: StatusCodes.Status404NotFound, title: "No logs");
+    /// <summary>The last lines; with <c>?follow=true</c>, server-sent events of them and each new line until the backend ends.</summary>
+    public static Results<Ok<InstanceLogs>, ServerSentEventsResult<string>, ProblemHttpResult> Logs(
+        string model, InstanceManager manager, CancellationToken cancellationToken, bool follow = false)
+    {
+        if (manager.LatestProcess(model) is not { } process)
+        {
+            return TypedResults.Problem($"model '{model}' has not been started since the Runner started", statusCode: StatusCodes.Status404NotFound, title: "No logs");
+        }
+
+        return follow
+            ? TypedResults.ServerSentEvents(process.FollowOutputAsync(cancellationToken), "log")
+            : TypedResults.Ok(new InstanceLogs(model, process.RecentOutput));
+    }
 
     public static async Task<Results<Ok<InstanceInfo>, ProblemHttpResult>> Start(string model, InstanceManager manager, CancellationToken cancellationToken)
     {

@@ -25,6 +25,9 @@ public sealed class BackendProcess : IAsyncDisposable
 
     public IReadOnlyList<string> RecentOutput => _output.Lines;
 
+    /// <summary>The kept lines, then each new line the backend prints, until its output ends.</summary>
+    public IAsyncEnumerable<string> FollowOutputAsync(CancellationToken cancellationToken) => _output.FollowAsync(cancellationToken);
+
     public static BackendProcess Start(LaunchPlan plan, int keepLines, IReadOnlyDictionary<string, string?> environment)
     {
         var start = new ProcessStartInfo
@@ -86,6 +89,7 @@ public sealed class BackendProcess : IAsyncDisposable
 
         // The last lines explain a failure; a child that inherited the pipes may hold them open, so wait only briefly.
         await Task.WhenAny(Task.WhenAll(_outputClosed.Task, _errorClosed.Task), Task.Delay(TimeSpan.FromSeconds(1)));
+        _output.End();
         return code;
     }
 

@@ -32,8 +32,8 @@ public sealed partial class InstanceManager(
 
     public IEnumerable<InstanceInfo> List() => _running.Values.Select(instance => instance.Describe());
 
-    /// <summary>The last lines of the model's latest backend, running or not; null if it never ran.</summary>
-    public IReadOnlyList<string>? RecentOutput(string model) => _lastProcess.TryGetValue(model, out var process) ? process.RecentOutput : null;
+    /// <summary>The model's latest backend, running or not, for following its output; null if it never ran.</summary>
+    public BackendProcess? LatestProcess(string model) => _lastProcess.GetValueOrDefault(model);
 
     public InstanceInfo? Find(string model) => _running.TryGetValue(model, out var instance) ? instance.Describe() : null;
 

@@ -91,6 +91,24 @@ public sealed class ChatThroughGatewayTests(SystemFixture fixture)
     }
 
     [Fact]
+    public async Task FollowedLogsStreamAsEventsUntilTheBackendStops()
+    {
+        (await Gateway.PostAsync($"/models/{LaminaSystem.TinyModel}/start", null)).EnsureSuccessStatusCode();
+        using var response = await Gateway.GetAsync($"/instances/{LaminaSystem.TinyModel}/logs?follow=true", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        Assert.StartsWith("event: log", await reader.ReadLineAsync());
+        Assert.StartsWith("data: ", await reader.ReadLineAsync());
+
+        (await Gateway.PostAsync($"/models/{LaminaSystem.TinyModel}/stop", null)).EnsureSuccessStatusCode();
+
+        // The stream ends with the backend's output (reading to the end returns only then).
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var rest = await reader.ReadToEndAsync(timeout.Token);
+        Assert.All(rest.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => Assert.Matches("^(event: log|data: )", line));
+    }
+
+    [Fact]
     public async Task CrashedBackendIsStartedAgainWithANewProcess()
     {
         using var started = await Gateway.PostAsync($"/models/{LaminaSystem.TinyModel}/start", null);
