@@ -24,6 +24,9 @@ public static class Extensions
         builder.Services.AddSingleton<BackendProbe>();
         builder.Services.AddSingleton<InstanceStore>();
         builder.Services.AddSingleton<UsageRecords>();
+        var dataDir = builder.Configuration["Lamina:DataDir"] is { Length: > 0 } dir ? dir : ".lamina";
+        builder.Services.AddSingleton(services => new BackendRecords(
+            Path.Combine(Path.GetFullPath(dataDir), "runner", "backends.json"), services.GetRequiredService<ILogger<BackendRecords>>()));
         builder.Services.AddSingleton<InstanceManager>();
         builder.Services.AddHostedService(services => services.GetRequiredService<InstanceManager>());
         builder.Services.AddHostedService<IdleStopper>();

@@ -18,6 +18,7 @@ public sealed partial class InstanceManager(
     BackendProbe probe,
     InstanceStore store,
     UsageRecords usage,
+    BackendRecords records,
     TimeProvider time,
     IOptions<RunnerOptions> options,
     ILogger<InstanceManager> logger) : IHostedService
@@ -128,6 +129,9 @@ public sealed partial class InstanceManager(
             }
 
             process = BackendProcess.Start(plan, options.Value.LogLines, BackendEnvironment.For(name));
+            records.Add(process.Pid);
+            var pid = process.Pid;
+            _ = process.Exited.ContinueWith(_ => records.Remove(pid), TaskScheduler.Default);
             _lastProcess[name] = process;
             instance = new Instance(name, plan, process, endpoint, time.GetUtcNow());
             _running[name] = instance;
@@ -277,9 +281,13 @@ public sealed partial class InstanceManager(
     private static string Tail(BackendProcess process) =>
         string.Join(" | ", process.RecentOutput.TakeLast(5));
 
-    /// <summary>Forgets the instances a previous Runner recorded; a store that is away then does not keep the Runner from starting.</summary>
+    /// <summary>
+    /// Ends the backends a previous Runner left running, and forgets the instances it recorded; a
+    /// store that is away then does not keep the Runner from starting.
+    /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        await records.EndLeftoversAsync(options.Value.StopGracePeriod, cancellationToken);
         try
         {
             await store.ClearAsync();
