@@ -51,6 +51,32 @@ public sealed class ModelRoomTests(SystemFixture fixture) : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task FiftyRequestsAtOnceForAStoppedModelStartOneBackendAndAllGetAnswers()
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync((await fixture.System.App.GetConnectionStringAsync("redis"))!);
+        var pids = new global::System.Collections.Concurrent.ConcurrentDictionary<int, byte>();
+        var events = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal("lamina:events:instances"));
+        events.OnMessage(async message =>
+        {
+            if (message.Message == "room-a" && await redis.GetDatabase().HashGetAsync("lamina:instances", "room-a") is { HasValue: true } recorded)
+            {
+                pids.TryAdd(JsonNode.Parse(recorded.ToString())!["pid"]!.GetValue<int>(), 0);
+            }
+        });
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(async _ =>
+        {
+            using var response = await Gateway.PostAsJsonAsync("/v1/chat/completions", Chat("room-a"));
+            return response.StatusCode;
+        }));
+
+        Assert.All(answers, status => Assert.Equal(HttpStatusCode.OK, status));
+        await events.UnsubscribeAsync();
+        Assert.Single(pids);
+        Assert.Equal(pids.Keys.Single(), (await Gateway.GetFromJsonAsync<JsonObject>("/instances/room-a"))!["pid"]!.GetValue<int>());
+    }
+
     private async Task ChatAsync(string model)
     {
         using var response = await Gateway.PostAsJsonAsync("/v1/chat/completions", Chat(model));
