@@ -40,13 +40,7 @@ public sealed class BackendDetectorTests : IDisposable
         Assert.True((await detector.DetectAsync(true, CancellationToken.None)).Single(backend => backend.Name == "vllm").Available);
     }
 
-    private string Script(string name, string body)
-    {
-        var path = Path.Combine(_bin.FullName, name);
-        File.WriteAllText(path, "#!/bin/sh\n" + body + "\n");
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        return path;
-    }
+    private string Script(string name, string body) => TestPrograms.Write(_bin, name, body);
 
     public void Dispose() => _bin.Delete(recursive: true);
 }

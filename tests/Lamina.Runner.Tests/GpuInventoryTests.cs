@@ -82,13 +82,7 @@ public sealed class GpuInventoryTests : IDisposable
     private static GpuInventory Inventory(string program) =>
         new(Options.Create(new RunnerOptions { NvidiaSmi = program }), TimeProvider.System, NullLogger<GpuInventory>.Instance);
 
-    private string Script(string name, string body)
-    {
-        var path = Path.Combine(_bin.FullName, name);
-        File.WriteAllText(path, "#!/bin/sh\n" + body + "\n");
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        return path;
-    }
+    private string Script(string name, string body) => TestPrograms.Write(_bin, name, body);
 
     public void Dispose() => _bin.Delete(recursive: true);
 }
