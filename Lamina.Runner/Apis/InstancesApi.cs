@@ -1,5 +1,7 @@
+using System.Text.Json;
 using Lamina.Runner.Instances;
 using Lamina.Shared.Contracts;
+using Lamina.Shared.Manifest;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Lamina.Runner.Apis;
@@ -43,9 +45,42 @@ public static class InstancesApi
             : TypedResults.Ok(new InstanceLogs(model, process.RecentOutput));
     }
 
-    public static async Task<Results<Ok<InstanceInfo>, ProblemHttpResult>> Start(string model, InstanceManager manager, CancellationToken cancellationToken)
+    /// <summary>Starts the model; <c>{"keep_alive": "10m"}</c> sets how long this instance may sit idle, as Ollama's keep_alive does.</summary>
+    public static async Task<Results<Ok<InstanceInfo>, ProblemHttpResult>> Start(
+        string model, InstanceManager manager, HttpRequest request, CancellationToken cancellationToken)
     {
+        TimeSpan? keepAlive = null;
+        if (request.ContentLength > 0 || request.HasJsonContentType())
+        {
+            StartBody? body;
+            try
+            {
+                body = await request.ReadFromJsonAsync<StartBody>(cancellationToken);
+            }
+            catch (JsonException e)
+            {
+                return TypedResults.Problem($"the body is not the JSON this route takes ({e.Message}); send {{\"keep_alive\": \"10m\"}} or nothing",
+                    statusCode: StatusCodes.Status400BadRequest, title: "Invalid body");
+            }
+
+            if (body?.KeepAlive is { } given)
+            {
+                if (!KeepAliveDuration.TryParse(given, out var duration))
+                {
+                    return TypedResults.Problem($"keep_alive '{given}' is not a duration; write 30s, 5m, 1h, seconds, 0 to stop when idle at once, or -1 to keep it loaded",
+                        statusCode: StatusCodes.Status400BadRequest, title: "Invalid keep_alive");
+                }
+
+                keepAlive = duration;
+            }
+        }
+
         var outcome = await manager.StartAsync(model, cancellationToken);
+        if (outcome.Instance is not null && keepAlive is { } wanted)
+        {
+            manager.KeepLoaded(model, wanted);
+        }
+
         return outcome.Instance is { } instance
             ? TypedResults.Ok(instance)
             : TypedResults.Problem(outcome.Problem, statusCode: outcome.Status, title: "Model not started");
@@ -56,6 +91,9 @@ public static class InstancesApi
         var stopped = await manager.StopAsync(model);
         return TypedResults.Ok(new StopResult(model, stopped is not null, false));
     }
+
+    /// <summary>Overrides for one start; each is optional.</summary>
+    public sealed record StartBody(string? KeepAlive);
 
     public sealed record InstanceList(IReadOnlyList<InstanceInfo> Instances, int Total);
 

@@ -222,6 +222,15 @@ public sealed partial class InstanceManager(
         return null;
     }
 
+    /// <summary>Sets how long the running model may sit idle, over what its manifest entry says.</summary>
+    public void KeepLoaded(string model, TimeSpan keepAlive)
+    {
+        if (_running.TryGetValue(model, out var instance))
+        {
+            instance.KeepAlive = keepAlive;
+        }
+    }
+
     /// <summary>The ready instances, for the idle stopper.</summary>
     public IEnumerable<Instance> Ready => _running.Values.Where(instance => instance.State == InstanceStates.Ready);
 

@@ -77,6 +77,19 @@ public sealed class ModelRoomTests(SystemFixture fixture) : IAsyncLifetime
         Assert.Equal(pids.Keys.Single(), (await Gateway.GetFromJsonAsync<JsonObject>("/instances/room-a"))!["pid"]!.GetValue<int>());
     }
 
+    [Fact]
+    public async Task StartCanSetHowLongTheModelStaysIdle()
+    {
+        using var invalid = await Gateway.PostAsJsonAsync("/models/room-b/start", new { keep_alive = "soon" });
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Contains("keep_alive 'soon' is not a duration", await invalid.Content.ReadAsStringAsync());
+
+        using var started = await Gateway.PostAsJsonAsync("/models/room-b/start", new { keep_alive = "1s" });
+        Assert.Equal(HttpStatusCode.OK, started.StatusCode);
+
+        Assert.True(await Eventually.TrueAsync(async () => !(await LoadedAsync()).Contains("room-b"), TimeSpan.FromSeconds(6)));
+    }
+
     private async Task ChatAsync(string model)
     {
         using var response = await Gateway.PostAsJsonAsync("/v1/chat/completions", Chat(model));
