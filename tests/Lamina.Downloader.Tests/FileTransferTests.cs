@@ -155,6 +155,26 @@ public sealed class FileTransferTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FileThatChangesOnTheServerDuringTheTransferIsStartedOverNotMixed()
+    {
+        var changed = RandomNumberGenerator.GetBytes(Size);
+        var swapped = 0;
+        var request = Request() with { Sha256 = null, Size = null };
+
+        // Later parts ask with If-Range and the old ETag: the server answers with the whole new file, and the transfer starts over.
+        var result = await Transfer().RunAsync(request, _ =>
+        {
+            if (Interlocked.Exchange(ref swapped, 1) == 0)
+            {
+                _server.Add("/model.gguf", changed);
+            }
+        }, CancellationToken.None);
+
+        Assert.Equal(changed, await File.ReadAllBytesAsync(Target));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(changed)), result.Sha256);
+    }
+
+    [Fact]
     public async Task FullDiskIsFoundBeforeAnyByteIsFetched()
     {
         var transfer = new FileTransfer(_http, Options, NullLogger<FileTransfer>.Instance, freeSpace: _ => Size / 2);
