@@ -24,6 +24,7 @@ public static class Extensions
             .WithoutResilience();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ModelRouter>();
+        builder.Services.AddHostedService<GatewayPresence>();
         builder.Services.AddSingleton<BackendForwarder>();
         builder.Services.ConfigureHttpJsonOptions(options => LaminaJson.Configure(options.SerializerOptions));
     }

@@ -23,6 +23,8 @@ public static class Extensions
         builder.Services.AddSingleton<BackendDetector>();
         builder.Services.AddSingleton<BackendProbe>();
         builder.Services.AddSingleton<InstanceStore>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<InstanceStore>());
+        builder.Services.AddSingleton<StartLocks>();
         builder.Services.AddSingleton<UsageRecords>();
         var dataDir = builder.Configuration["Lamina:DataDir"] is { Length: > 0 } dir ? dir : ".lamina";
         builder.Services.AddSingleton(services => new BackendRecords(

@@ -41,6 +41,15 @@ public sealed class RunnerOptions
     /// <summary>How long a backend has to exit after SIGTERM before its process group is killed.</summary>
     public TimeSpan StopGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The context a GGUF model runs with when neither its manifest entry nor the start names one (capped at the model's own).</summary>
+    public int DefaultContextLength { get; set; } = 8192;
+
+    /// <summary>The most RAM models on the CPU may take together (<c>16GB</c>, <c>8GiB</c>); empty means what the machine has free.</summary>
+    public string? MemoryBudget { get; set; }
+
+    /// <summary>How often the Runner renews its instances' records; a record not renewed for three times this disappears.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How many lines of each backend's output are kept for its logs and failure reports.</summary>
     public int LogLines { get; set; } = 200;
 }
@@ -68,6 +77,21 @@ public sealed class RunnerOptionsValidator : IValidateOptions<RunnerOptions>
         if (options.MaxLoadedModels < 1)
         {
             failures.Add("Lamina:Runner:MaxLoadedModels must be at least 1.");
+        }
+
+        if (options.DefaultContextLength < 1)
+        {
+            failures.Add("Lamina:Runner:DefaultContextLength must be at least 1 token.");
+        }
+
+        if (!string.IsNullOrEmpty(options.MemoryBudget) && ByteSize.Parse(options.MemoryBudget) is not > 0)
+        {
+            failures.Add($"Lamina:Runner:MemoryBudget is '{options.MemoryBudget}'; write a size such as 16GB or 8GiB, or leave it empty to use the free RAM.");
+        }
+
+        if (options.HeartbeatInterval <= TimeSpan.Zero)
+        {
+            failures.Add("Lamina:Runner:HeartbeatInterval must be a positive duration such as 00:00:05.");
         }
 
         if (options.LogLines < 1)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Lamina.Gateway.OpenAi;
 using Lamina.Gateway.Routing;
+using Lamina.Shared.Manifest;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -44,19 +45,24 @@ public static class OpenAiApi
     public static async Task<Results<EmptyHttpResult, JsonHttpResult<OpenAiError>>> Forward(
         HttpContext context, ModelRouter router, BackendForwarder forwarder, CancellationToken cancellationToken)
     {
-        var (model, invalid) = await ReadModelAsync(context.Request, cancellationToken);
+        var (model, keepAlive, invalid) = await ReadModelAsync(context.Request, cancellationToken);
         if (invalid is not null)
         {
             return invalid;
         }
 
-        var route = await router.RouteAsync(model!, cancellationToken);
+        var route = await router.RouteAsync(model!, keepAlive, cancellationToken);
         if (route.Endpoint is null)
         {
             return RefusedStart(model!, route);
         }
 
         context.Request.Body.Position = 0;
+        if (route.ServedModel is { } served && served != model)
+        {
+            await ServedModelBody.RewriteAsync(context.Request, served, cancellationToken);
+        }
+
         router.Began(model!);
         ForwarderError error;
         try
@@ -78,11 +84,12 @@ public static class OpenAiApi
             $"the backend of model '{model}' did not answer ({error}); it may have stopped, try again", "backend_unavailable");
     }
 
-    private static async Task<(string? Model, JsonHttpResult<OpenAiError>? Invalid)> ReadModelAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>The body's model, and Ollama's keep_alive when the body sets one (a duration or seconds), or why the body is refused.</summary>
+    private static async Task<(string? Model, string? KeepAlive, JsonHttpResult<OpenAiError>? Invalid)> ReadModelAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (request.ContentLength > MaxBodyBytes)
         {
-            return (null, OpenAiError.Result(StatusCodes.Status413PayloadTooLarge, $"the request body is over {MaxBodyBytes} bytes", "request_too_large"));
+            return (null, null, OpenAiError.Result(StatusCodes.Status413PayloadTooLarge, $"the request body is over {MaxBodyBytes} bytes", "request_too_large"));
         }
 
         request.EnableBuffering(bufferThreshold: 64 * 1024, bufferLimit: MaxBodyBytes);
@@ -91,16 +98,27 @@ public static class OpenAiApi
             using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
             if (body.RootElement.ValueKind != JsonValueKind.Object)
             {
-                return (null, BadRequest("the body must be a JSON object", null));
+                return (null, null, BadRequest("the body must be a JSON object", null));
             }
 
-            return body.RootElement.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String && model.GetString() is { Length: > 0 } name
-                ? (name, null)
-                : (null, BadRequest("'model' is required: the name of a model from GET /v1/models", "model"));
+            if (!(body.RootElement.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String && model.GetString() is { Length: > 0 } name))
+            {
+                return (null, null, BadRequest("'model' is required: the name of a model from GET /v1/models", "model"));
+            }
+
+            if (!body.RootElement.TryGetProperty("keep_alive", out var keepAlive) || keepAlive.ValueKind == JsonValueKind.Null)
+            {
+                return (name, null, null);
+            }
+
+            var text = keepAlive.ValueKind is JsonValueKind.String or JsonValueKind.Number ? keepAlive.ToString() : null;
+            return text is not null && KeepAliveDuration.TryParse(text, out _)
+                ? (name, text, null)
+                : (null, null, BadRequest($"'keep_alive' is {keepAlive.GetRawText()}; write a duration such as \"5m\" or \"30s\", seconds, 0 to unload after this request, or -1 to keep the model loaded", "keep_alive"));
         }
         catch (JsonException e)
         {
-            return (null, BadRequest($"the body is not valid JSON: {e.Message}", null));
+            return (null, null, BadRequest($"the body is not valid JSON: {e.Message}", null));
         }
     }
 

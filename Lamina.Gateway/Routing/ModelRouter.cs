@@ -11,30 +11,41 @@ namespace Lamina.Gateway.Routing;
 public sealed class ModelRouter(IConnectionMultiplexer redis, RunnerClient runner, TimeProvider time)
 {
     /// <summary>Records that a request for the model began: it counts as in use until <see cref="Ended"/> (writes nobody waits for).</summary>
-    public void Began(string model) => Record(model, +1);
-
-    /// <summary>Records that the request ended now: the model's idle time counts from here.</summary>
-    public void Ended(string model) => Record(model, -1);
-
-    private void Record(string model, int inFlight)
+    public void Began(string model)
     {
         var db = redis.GetDatabase();
-        db.HashIncrement(RedisKeys.InstanceInFlight, model, inFlight, CommandFlags.FireAndForget);
+        db.HashIncrement(GatewayPresence.Key, model, 1, CommandFlags.FireAndForget);
+        // A gateway that dies before its first renewal still leaves no count behind.
+        db.KeyExpire(GatewayPresence.Key, GatewayPresence.Expiry, CommandFlags.FireAndForget);
+        db.SetAdd(RedisKeys.Gateways, GatewayPresence.Id, CommandFlags.FireAndForget);
         db.HashSet(RedisKeys.InstanceUse, model, time.GetUtcNow().ToUnixTimeMilliseconds(), flags: CommandFlags.FireAndForget);
     }
 
-    public async Task<RouteResult> RouteAsync(string model, CancellationToken cancellationToken)
+    /// <summary>Records that the request ended now: the model's idle time counts from here.</summary>
+    public void Ended(string model)
     {
-        var recorded = await redis.GetDatabase().HashGetAsync(RedisKeys.Instances, model);
-        if (recorded.HasValue
-            && JsonSerializer.Deserialize<InstanceInfo>(recorded.ToString(), LaminaJson.Options) is { IsReady: true, Endpoint: { } endpoint })
+        var db = redis.GetDatabase();
+        db.HashDecrement(GatewayPresence.Key, model, 1, CommandFlags.FireAndForget);
+        db.HashSet(RedisKeys.InstanceUse, model, time.GetUtcNow().ToUnixTimeMilliseconds(), flags: CommandFlags.FireAndForget);
+    }
+
+    /// <summary>The ready instance; a start through the Runner when there is none, or when the request sets keep_alive.</summary>
+    public async Task<RouteResult> RouteAsync(string model, string? keepAlive, CancellationToken cancellationToken)
+    {
+        if (keepAlive is null)
         {
-            return new RouteResult(endpoint, 200, null);
+            var recorded = await redis.GetDatabase().StringGetAsync(RedisKeys.Instance(model));
+            if (recorded.HasValue
+                && JsonSerializer.Deserialize<InstanceInfo>(recorded.ToString(), LaminaJson.Options) is { IsReady: true, Endpoint: { } endpoint } ready)
+            {
+                return new RouteResult(endpoint, 200, null, ready.ServedModel);
+            }
         }
 
-        var (instance, status, problem) = await runner.StartAsync(model, cancellationToken);
-        return new RouteResult(instance?.Endpoint, status, problem);
+        var (instance, status, problem) = await runner.StartAsync(model, keepAlive, cancellationToken);
+        return new RouteResult(instance?.Endpoint, status, problem, instance?.ServedModel);
     }
 }
 
-public sealed record RouteResult(string? Endpoint, int Status, string? Problem);
+/// <summary>Where to send a model's request, and the model id its backend expects when that is not the model's name.</summary>
+public sealed record RouteResult(string? Endpoint, int Status, string? Problem, string? ServedModel = null);

@@ -7,9 +7,11 @@ namespace Lamina.Gateway.Routing;
 /// <summary>Asks the Runner to start a model; the call lasts as long as the model takes to load.</summary>
 public sealed class RunnerClient(HttpClient http)
 {
-    public async Task<(InstanceInfo? Instance, int Status, string? Problem)> StartAsync(string model, CancellationToken cancellationToken)
+    /// <summary>Starts the model, or finds it running; <paramref name="keepAlive"/> (Ollama's) sets how long it then stays loaded when idle.</summary>
+    public async Task<(InstanceInfo? Instance, int Status, string? Problem)> StartAsync(string model, string? keepAlive, CancellationToken cancellationToken)
     {
-        using var response = await http.PostAsync($"/instances/{Uri.EscapeDataString(model)}/start", null, cancellationToken);
+        using var body = keepAlive is null ? null : JsonContent.Create(new { keep_alive = keepAlive });
+        using var response = await http.PostAsync($"/instances/{Uri.EscapeDataString(model)}/start", body, cancellationToken);
         if (response.IsSuccessStatusCode)
         {
             return (await response.Content.ReadFromJsonAsync<InstanceInfo>(LaminaJson.Options, cancellationToken), 200, null);

@@ -49,22 +49,40 @@ public static class ModelsApi
         });
     }
 
-    public static Results<Ok<JsonObject>, ProblemHttpResult> GetModel(string name, ModelCatalog catalog, LiveInstances live)
+    /// <summary>One model; <c>?context_length=N</c> estimates its memory at that context instead of its own.</summary>
+    public static Results<Ok<JsonObject>, ProblemHttpResult> GetModel(
+        string name, ModelCatalog catalog, LiveInstances live, [FromQuery(Name = "context_length")] int? contextLength = null)
     {
         if (!catalog.Manifest.Models.TryGetValue(name, out var model))
         {
             return TypedResults.Problem(UnknownModel(name, catalog), statusCode: StatusCodes.Status404NotFound, title: "Unknown model");
         }
 
+        if (contextLength is < 1)
+        {
+            return TypedResults.Problem($"context_length is {contextLength}; give a number of tokens of at least 1", statusCode: StatusCodes.Status400BadRequest, title: "Bad context length");
+        }
+
         var files = catalog.Describe(model);
         var entry = Describe(files, model, live.Active);
+        entry["format"] = model.Format;
+        entry["size_bytes"] = ModelFiles.SizeOf(files.ResolvedPath);
+        entry["backend_settings"] = BackendSettings(catalog.Manifest);
         if (catalog.Inspect(model, files) is { } header)
         {
-            entry["metadata"] = Metadata(header, model.ContextLength);
+            entry["metadata"] = Metadata(header, contextLength ?? model.ContextLength);
         }
 
         return TypedResults.Ok(entry);
     }
+
+    /// <summary>Each backend's executable and default arguments, so the Runner starts it as the manifest says.</summary>
+    private static JsonObject BackendSettings(ModelManifest manifest) =>
+        new(manifest.Backends.Select(pair => KeyValuePair.Create(pair.Key, (JsonNode?)new JsonObject
+        {
+            ["executable"] = pair.Value["executable"]?.DeepClone(),
+            ["default_args"] = pair.Value["default_args"]?.DeepClone(),
+        })));
 
     private static JsonObject Describe(CatalogModel files, ModelEntry model, IReadOnlyDictionary<string, InstanceInfo> instances)
     {
@@ -154,7 +172,9 @@ public static class ModelsApi
         ["file_type"] = header.Quantization.FileTypeName,
         ["tensor_types"] = new JsonObject([.. header.Quantization.TensorTypes.Select(pair => KeyValuePair.Create(pair.Key, (JsonNode?)pair.Value))]),
         ["has_chat_template"] = header.HasChatTemplate,
+        ["block_count"] = header.BlockCount,
         ["estimated_memory_bytes"] = header.EstimateMemoryBytes(contextLength),
+        ["estimated_context_length"] = header.EstimateMemory(contextLength).ContextLength,
     };
 
     private static string UnknownModel(string name, ModelCatalog catalog)

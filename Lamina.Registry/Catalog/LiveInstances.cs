@@ -6,29 +6,65 @@ using StackExchange.Redis;
 namespace Lamina.Registry.Catalog;
 
 /// <summary>
-/// The instances the Runner records in Redis, kept in memory and refreshed by the Runner's
-/// change events, so answering "which models are active" costs no round trip.
+/// The instances the Runners record in Redis, kept in memory and refreshed by their change events,
+/// so answering "which models are active" costs no round trip. Records expire when their Runner
+/// dies without a word, so they are also read again every few seconds.
 /// </summary>
-public sealed class LiveInstances(IConnectionMultiplexer redis) : IHostedService
+public sealed partial class LiveInstances(IConnectionMultiplexer redis, TimeProvider time, ILogger<LiveInstances> logger) : BackgroundService
 {
+    private static readonly TimeSpan Reread = TimeSpan.FromSeconds(5);
+
     private readonly ConcurrentDictionary<string, InstanceInfo> _active = new(StringComparer.Ordinal);
 
     public IReadOnlyDictionary<string, InstanceInfo> Active => _active;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
         // Subscribe before the first read, so no change falls between the two.
         await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(RedisKeys.InstanceEvents), (channel, model) => { _ = RefreshAsync(model.ToString()); });
-        foreach (var entry in await redis.GetDatabase().HashGetAllAsync(RedisKeys.Instances))
+        await ReadAllAsync();
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Reread, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            Apply(entry.Name.ToString(), entry.Value);
+            try
+            {
+                await ReadAllAsync();
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                LogStoreAway(logger, e.Message);
+            }
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) =>
-        redis.GetSubscriber().UnsubscribeAsync(RedisChannel.Literal(RedisKeys.InstanceEvents));
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await redis.GetSubscriber().UnsubscribeAsync(RedisChannel.Literal(RedisKeys.InstanceEvents));
+        await base.StopAsync(cancellationToken);
+    }
 
-    private async Task RefreshAsync(string model) => Apply(model, await redis.GetDatabase().HashGetAsync(RedisKeys.Instances, model));
+    private async Task ReadAllAsync()
+    {
+        var database = redis.GetDatabase();
+        var models = (await database.SetMembersAsync(RedisKeys.LiveInstances)).Select(member => member.ToString()).ToList();
+        var records = models.Count == 0 ? [] : await database.StringGetAsync([.. models.Select(model => (RedisKey)RedisKeys.Instance(model))]);
+        for (var i = 0; i < models.Count; i++)
+        {
+            Apply(models[i], records[i]);
+        }
+
+        foreach (var gone in _active.Keys.Except(models))
+        {
+            _active.TryRemove(gone, out _);
+        }
+    }
+
+    private async Task RefreshAsync(string model) => Apply(model, await redis.GetDatabase().StringGetAsync(RedisKeys.Instance(model)));
 
     private void Apply(string model, RedisValue value)
     {
@@ -42,4 +78,7 @@ public sealed class LiveInstances(IConnectionMultiplexer redis) : IHostedService
             _active.TryRemove(model, out _);
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "Running instances cannot be read now: {Reason}")]
+    private static partial void LogStoreAway(ILogger logger, string reason);
 }

@@ -23,6 +23,24 @@ public static class ModelFiles
         }
     }
 
+    /// <summary>Bytes on disk: the file, or every file under the folder; null when neither is there.</summary>
+    public static long? SizeOf(string? path)
+    {
+        if (path is null)
+        {
+            return null;
+        }
+
+        if (File.Exists(path))
+        {
+            return new FileInfo(path).Length;
+        }
+
+        return Directory.Exists(path)
+            ? new DirectoryInfo(path).EnumerateFiles("*", SearchOption.AllDirectories).Sum(file => file.Length)
+            : null;
+    }
+
     /// <summary>Null when the model is on disk and is what its format says, else why not.</summary>
     public static string? Check(string path, string format, GgufHeaders headers)
     {

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using Lamina.Shared.Manifest;
 
 namespace Lamina.Registry.Catalog;
@@ -8,7 +6,7 @@ namespace Lamina.Registry.Catalog;
 /// Ranks the catalog for a request: models that fit every requirement first (the use case's
 /// default, then models that name the use case, then the category's), each with its reason.
 /// </summary>
-public sealed partial class Suggester(ModelCatalog catalog)
+public sealed class Suggester(ModelCatalog catalog)
 {
     public IReadOnlyList<Candidate> Rank(SuggestRequest request)
     {
@@ -25,7 +23,7 @@ public sealed partial class Suggester(ModelCatalog catalog)
     private Candidate Judge(ModelEntry model, ModelManifest manifest, SuggestRequest request)
     {
         var files = catalog.Describe(model);
-        var size = ParseSize(model.Raw["size"]?.ToString()) ?? OnDiskSize(files.ResolvedPath);
+        var size = ByteSize.Parse(model.Raw["size"]?.ToString()) ?? OnDiskSize(files.ResolvedPath);
         // What loading needs: the header's estimate at the context it will run with, else at least the file.
         var header = catalog.Inspect(model, files);
         var memory = header?.EstimateMemoryBytes(model.ContextLength) ?? size;
@@ -74,11 +72,11 @@ public sealed partial class Suggester(ModelCatalog catalog)
         {
             rejection = $"size unknown: add 'size' to its manifest entry to compare it with {limit}";
         }
-        else if (ParseSize(request.MaxSize) is { } maxSize && size > maxSize)
+        else if (ByteSize.Parse(request.MaxSize) is { } maxSize && size > maxSize)
         {
             rejection = $"too large: {size} bytes is over max_size {request.MaxSize}";
         }
-        else if (ParseSize(request.MaxMemory) is { } maxMemory && memory > maxMemory)
+        else if (ByteSize.Parse(request.MaxMemory) is { } maxMemory && memory > maxMemory)
         {
             rejection = header is null
                 ? $"too large for the memory: needs at least its size, {memory} bytes; max_memory is {request.MaxMemory}"
@@ -98,28 +96,6 @@ public sealed partial class Suggester(ModelCatalog catalog)
     }
 
     private static long? OnDiskSize(string? path) => path is not null && File.Exists(path) ? new FileInfo(path).Length : null;
-
-    /// <summary>"4.7GB", "800MB", "1.5 GiB" or a number of bytes; null when absent or unreadable.</summary>
-    public static long? ParseSize(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        var match = SizePattern().Match(text.Trim());
-        if (!match.Success || !double.TryParse(match.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
-        {
-            return null;
-        }
-
-        var unit = match.Groups[2].Value.ToUpperInvariant().TrimEnd('B').TrimEnd('I');
-        var scale = unit switch { "K" => 1e3, "M" => 1e6, "G" => 1e9, "T" => 1e12, _ => 1 };
-        return (long)(value * scale);
-    }
-
-    [GeneratedRegex(@"^([0-9]+(?:\.[0-9]+)?)\s*([KMGT]?i?B?)$", RegexOptions.IgnoreCase)]
-    private static partial Regex SizePattern();
 }
 
 public sealed record SuggestRequest(string? UseCase, string? Category, string? MaxSize, string? MaxMemory, string? Backend, bool RequireAvailable);

@@ -9,7 +9,18 @@ public static class BackendEnvironment
     /// The Runner's own listening addresses would make an ASP.NET backend try to bind them;
     /// the parent pid lets the embedded engine exit if the Runner dies without stopping it.
     /// </summary>
-    public static IReadOnlyDictionary<string, string?> For(string model) => new Dictionary<string, string?>
+    public static IReadOnlyDictionary<string, string?> For(string model, IReadOnlyDictionary<string, string?> plan)
+    {
+        var environment = Base(model);
+        foreach (var (name, value) in plan)
+        {
+            environment[name] = value;
+        }
+
+        return environment;
+    }
+
+    private static Dictionary<string, string?> Base(string model) => new()
     {
         ["ASPNETCORE_URLS"] = null,
         ["ASPNETCORE_HTTP_PORTS"] = null,

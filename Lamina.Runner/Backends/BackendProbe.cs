@@ -11,10 +11,13 @@ public sealed class BackendProbe(TimeProvider time) : IDisposable
         Timeout = TimeSpan.FromSeconds(5),
     };
 
-    /// <summary>True when ready; false when the process exited first. Throws <see cref="TimeoutException"/> past the deadline.</summary>
-    public async Task<bool> WaitReadyAsync(string endpoint, BackendProcess process, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// True once <paramref name="readiness"/> answers 200 (llama-server answers 503 while it loads, vLLM and MLC
+    /// refuse connections until loaded); false when the process exited first. Throws <see cref="TimeoutException"/> past the deadline.
+    /// </summary>
+    public async Task<bool> WaitReadyAsync(string readiness, BackendProcess process, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var health = new Uri($"{endpoint}/health");
+        var health = new Uri(readiness);
         var deadline = time.GetUtcNow() + timeout;
         while (!process.Exited.IsCompleted)
         {

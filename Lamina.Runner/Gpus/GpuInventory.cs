@@ -17,12 +17,15 @@ public sealed partial class GpuInventory(IOptions<RunnerOptions> options, TimePr
     private readonly SemaphoreSlim _gate = new(1, 1);
     private (DateTimeOffset At, GpuReading Reading)? _last;
 
-    public async Task<GpuReading> ReadAsync(CancellationToken cancellationToken)
+    public Task<GpuReading> ReadAsync(CancellationToken cancellationToken) => ReadAsync(fresh: false, cancellationToken);
+
+    /// <summary>The GPUs; <paramref name="fresh"/> asks nvidia-smi again even within the second (after a model stopped).</summary>
+    public async Task<GpuReading> ReadAsync(bool fresh, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            if (_last is { } last && time.GetUtcNow() - last.At < Fresh)
+            if (!fresh && _last is { } last && time.GetUtcNow() - last.At < Fresh)
             {
                 return last.Reading;
             }

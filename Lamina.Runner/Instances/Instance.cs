@@ -1,18 +1,28 @@
 using Lamina.Runner.Backends;
+using Lamina.Runner.Placement;
 using Lamina.Shared.Contracts;
+using Lamina.Shared.Manifest;
 
 namespace Lamina.Runner.Instances;
 
 /// <summary>A model's backend as the Runner supervises it.</summary>
-public sealed class Instance(string model, LaunchPlan plan, BackendProcess process, string endpoint, DateTimeOffset startedAt)
+public sealed class Instance(string model, LaunchPlan plan, ModelPlacement placement, BackendProcess process, string endpoint, DateTimeOffset startedAt)
 {
     public string Model => model;
 
+    public LaunchPlan Plan => plan;
+
+    public ModelPlacement Placement => placement;
+
     public BackendProcess Process => process;
+
+    public string Endpoint => endpoint;
 
     public string State { get; set; } = InstanceStates.Loading;
 
     public string? Message { get; set; }
+
+    public int? ExitCode { get; set; }
 
     /// <summary>How long it may sit idle before it is stopped; <see cref="Timeout.InfiniteTimeSpan"/> keeps it.</summary>
     public TimeSpan KeepAlive { get; set; } = Timeout.InfiniteTimeSpan;
@@ -20,5 +30,28 @@ public sealed class Instance(string model, LaunchPlan plan, BackendProcess proce
     /// <summary>When it became ready: a model never asked for since counts as idle from then.</summary>
     public DateTimeOffset ReadyAt { get; set; }
 
-    public InstanceInfo Describe() => new(model, plan.Backend, State, endpoint, process.Pid, startedAt, Message ?? plan.Note);
+    public bool Holds => State is InstanceStates.Starting or InstanceStates.Loading or InstanceStates.Ready;
+
+    public InstanceInfo Describe() => new(model, plan.Backend, State, endpoint, process.Pid, startedAt, Message ?? plan.Note)
+    {
+        Gpus = placement.Gpus,
+        GpuLayers = plan.Backend == BackendResolver.LlamaCpp ? placement.GpuLayers : null,
+        MemoryBytes = placement.OnCpu ? placement.RamBytes : placement.GpuBytesEach + placement.RamBytes,
+        ContextLength = plan.ContextLength,
+        ServedModel = plan.ServedModel == model ? null : plan.ServedModel,
+        KeepAlive = State == InstanceStates.Ready ? KeepAliveText(KeepAlive) : null,
+        ReadyAt = State == InstanceStates.Ready ? ReadyAt : null,
+        ExitCode = ExitCode,
+    };
+
+    /// <summary>As Ollama writes durations: <c>5m</c>, <c>30s</c>, <c>-1</c> for never.</summary>
+    private static string KeepAliveText(TimeSpan keepAlive) => keepAlive switch
+    {
+        _ when keepAlive == KeepAliveDuration.Forever => "-1",
+        { TotalHours: >= 1 and var hours } when hours == Math.Floor(hours) => Invariant($"{hours}h"),
+        { TotalMinutes: >= 1 and var minutes } when minutes == Math.Floor(minutes) => Invariant($"{minutes}m"),
+        _ => Invariant($"{keepAlive.TotalSeconds}s"),
+    };
+
+    private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
 }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Lamina.Runner.Backends;
+using Lamina.Runner.Gpus;
+using Lamina.Runner.Placement;
 using Lamina.Shared.Contracts;
 using Lamina.Shared.Hosting;
 using Lamina.Shared.Manifest;
@@ -17,7 +19,9 @@ public sealed partial class InstanceManager(
     BackendResolver resolver,
     BackendProbe probe,
     InstanceStore store,
+    StartLocks locks,
     UsageRecords usage,
+    GpuInventory gpus,
     BackendRecords records,
     TimeProvider time,
     IOptions<RunnerOptions> options,
@@ -31,6 +35,9 @@ public sealed partial class InstanceManager(
     private readonly CrashRestarts _restarts = new(options.Value.MaxRestarts, options.Value.RestartDelay, time);
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _pendingRestarts = new(StringComparer.Ordinal);
 
+    /// <summary>How often a start waiting on another Runner's start of the same model looks again.</summary>
+    private static readonly TimeSpan OtherStartPoll = TimeSpan.FromMilliseconds(100);
+
     public IEnumerable<InstanceInfo> List() => _running.Values.Select(instance => instance.Describe());
 
     /// <summary>The model's latest backend, running or not, for following its output; null if it never ran.</summary>
@@ -39,15 +46,44 @@ public sealed partial class InstanceManager(
     public InstanceInfo? Find(string model) => _running.TryGetValue(model, out var instance) ? instance.Describe() : null;
 
     /// <summary>The ready instance of the model, starting it first if needed; every caller shares one start.</summary>
-    public Task<StartOutcome> StartAsync(string model, CancellationToken cancellationToken)
+    public Task<StartOutcome> StartAsync(string model, CancellationToken cancellationToken) => StartAsync(model, StartRequest.Default, cancellationToken);
+
+    /// <summary>
+    /// The ready instance as the request asks for it: one running with another context or on other GPUs
+    /// is started again; callers at the same time share one start, the first one's request deciding.
+    /// </summary>
+    public async Task<StartOutcome> StartAsync(string model, StartRequest request, CancellationToken cancellationToken)
     {
         if (_running.TryGetValue(model, out var running) && running.State == InstanceStates.Ready)
         {
-            return Task.FromResult(StartOutcome.Ready(running.Describe()));
+            if (request.Fits(running))
+            {
+                Apply(running, request);
+                return StartOutcome.Ready(running.Describe());
+            }
+
+            LogRestartingForRequest(logger, model, running.Plan.ContextLength, running.Placement.Describe());
+            await StopAsync(model);
         }
 
-        var start = _starting.GetOrAdd(model, name => new Lazy<Task<StartOutcome>>(() => StartOnceAsync(name)));
-        return start.Value.WaitAsync(cancellationToken);
+        var start = _starting.GetOrAdd(model, name => new Lazy<Task<StartOutcome>>(() => StartOnceAsync(name, request)));
+        var outcome = await start.Value.WaitAsync(cancellationToken);
+        if (outcome.Instance is not null && _running.TryGetValue(model, out var started))
+        {
+            Apply(started, request);
+            return StartOutcome.Ready(started.Describe());
+        }
+
+        return outcome;
+    }
+
+    private void Apply(Instance instance, StartRequest request)
+    {
+        if (request.KeepAlive is { } keepAlive && instance.KeepAlive != keepAlive)
+        {
+            instance.KeepAlive = keepAlive;
+            _ = store.SaveAsync(instance.Describe());
+        }
     }
 
     public async Task<InstanceInfo?> StopAsync(string model)
@@ -72,21 +108,77 @@ public sealed partial class InstanceManager(
         return instance.Describe();
     }
 
-    private async Task<StartOutcome> StartOnceAsync(string model)
+    private async Task<StartOutcome> StartOnceAsync(string model, StartRequest request)
     {
         try
         {
-            return await LaunchAsync(model, _stopping.Token);
+            if (await ElsewhereAsync(model, _stopping.Token) is { } elsewhere)
+            {
+                return elsewhere;
+            }
+
+            return await LaunchAsync(model, request, _stopping.Token);
         }
         finally
         {
             _starting.TryRemove(model, out _);
+            await ReleaseLockAsync(model);
         }
     }
 
-    private async Task<StartOutcome> LaunchAsync(string name, CancellationToken cancellationToken)
+    /// <summary>
+    /// Another Runner's instance when one serves the model or is starting it (waited for); null when
+    /// this Runner holds the start lock and starts it, or cannot reach the store and decides alone.
+    /// </summary>
+    private async Task<StartOutcome?> ElsewhereAsync(string model, CancellationToken cancellationToken)
     {
-        var model = await registry.FindAsync(name, cancellationToken);
+        var deadline = time.GetUtcNow() + options.Value.LoadTimeout;
+        try
+        {
+            while (true)
+            {
+                // A model that failed on another Runner may start here: its lock is gone.
+                if (await store.FindAsync(model) is { IsReady: true } record && record.Node != InstanceStore.Node)
+                {
+                    return StartOutcome.Ready(record);
+                }
+
+                if (await locks.TryTakeAsync(model))
+                {
+                    return null;
+                }
+
+                if (time.GetUtcNow() > deadline)
+                {
+                    return StartOutcome.Refused(StatusCodes.Status504GatewayTimeout,
+                        $"model '{model}' has been starting on {await locks.HolderAsync(model)} for longer than Lamina:Runner:LoadTimeout ({options.Value.LoadTimeout})");
+                }
+
+                await Task.Delay(OtherStartPoll, time, cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            LogStoreAway(logger, e.Message);
+            return null;
+        }
+    }
+
+    private async Task ReleaseLockAsync(string model)
+    {
+        try
+        {
+            await locks.ReleaseAsync(model);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            // The lock expires by itself.
+        }
+    }
+
+    private async Task<StartOutcome> LaunchAsync(string name, StartRequest request, CancellationToken cancellationToken)
+    {
+        var model = await registry.FindAsync(name, null, cancellationToken);
         if (model is null)
         {
             return StartOutcome.Refused(StatusCodes.Status404NotFound, $"model '{name}' is not in the manifest");
@@ -98,42 +190,50 @@ public sealed partial class InstanceManager(
                 $"model '{name}' is not on disk ({model.Reason}); download it with POST /download {{\"model\": \"{name}\"}} or place its file at {model.ResolvedPath ?? model.Path}");
         }
 
+        var (choice, problem) = resolver.Choose(model);
+        if (choice is null)
+        {
+            return StartOutcome.Refused(StatusCodes.Status422UnprocessableEntity, problem!);
+        }
+
+        var context = resolver.ContextFor(model, request.ContextLength);
+        if (context is { } asked && model.Metadata is { EstimatedContextLength: { } estimated } && estimated != asked)
+        {
+            // The Registry's estimate was for another context: ask for this one's.
+            model = await registry.FindAsync(name, asked, cancellationToken) ?? model;
+        }
+
         if (_running.TryRemove(name, out var previous))
         {
             await previous.Process.DisposeAsync();
         }
 
-        var port = LocalMachine.FreePort();
-        var (plan, problem) = resolver.Resolve(model, port);
-        if (plan is null)
-        {
-            return StartOutcome.Refused(StatusCodes.Status422UnprocessableEntity, problem!);
-        }
-
-        if (plan.Note is not null)
-        {
-            LogNote(logger, name, plan.Note);
-        }
-
-        var endpoint = $"http://127.0.0.1:{port}";
+        var need = MemoryNeed.Of(model, context);
         var launchedAt = time.GetTimestamp();
         Instance instance;
-        BackendProcess process;
         // Making room and taking it are one step, or two starts at once could both see a free place.
         await _room.WaitAsync(cancellationToken);
         try
         {
-            if (await MakeRoomAsync(name) is { } refused)
+            var (placement, refused) = await MakeRoomAsync(name, choice.Backend, need, request.Gpu ?? GpuChoice.Auto, model.GpuLayers, cancellationToken);
+            if (placement is null)
             {
-                return refused;
+                return refused!;
             }
 
-            process = BackendProcess.Start(plan, options.Value.LogLines, BackendEnvironment.For(name));
+            var port = LocalMachine.FreePort();
+            var plan = resolver.Plan(choice, model, port, context, placement);
+            if (plan.Note is not null)
+            {
+                LogNote(logger, name, plan.Note);
+            }
+
+            var process = BackendProcess.Start(plan, options.Value.LogLines, BackendEnvironment.For(name, plan.Environment));
             records.Add(process.Pid);
             var pid = process.Pid;
             _ = process.Exited.ContinueWith(_ => records.Remove(pid), TaskScheduler.Default);
             _lastProcess[name] = process;
-            instance = new Instance(name, plan, process, endpoint, time.GetUtcNow());
+            instance = new Instance(name, plan, placement, process, $"http://127.0.0.1:{port}", time.GetUtcNow());
             _running[name] = instance;
         }
         finally
@@ -141,12 +241,18 @@ public sealed partial class InstanceManager(
             _room.Release();
         }
 
-        LogStarting(logger, name, plan.Backend, process.Pid, endpoint);
-        await store.SaveAsync(instance.Describe());
+        return await LoadAsync(instance, model, request, launchedAt, cancellationToken);
+    }
 
+    /// <summary>Waits for the started backend to answer its readiness check, and records how that ended.</summary>
+    private async Task<StartOutcome> LoadAsync(Instance instance, CatalogModel model, StartRequest request, long launchedAt, CancellationToken cancellationToken)
+    {
+        var (name, process, backend, endpoint) = (instance.Model, instance.Process, instance.Plan.Backend, instance.Endpoint);
+        LogStarting(logger, name, backend, process.Pid, endpoint, instance.Placement.Describe());
+        await store.SaveAsync(instance.Describe());
         try
         {
-            var ready = await probe.WaitReadyAsync(endpoint, process, options.Value.LoadTimeout, cancellationToken);
+            var ready = await probe.WaitReadyAsync(endpoint + instance.Plan.ReadinessPath, process, options.Value.LoadTimeout, cancellationToken);
             if (instance.State is InstanceStates.Stopping or InstanceStates.Stopped)
             {
                 // A stop arrived while it loaded: the stop owns the record, so leave no ready or failed entry behind.
@@ -155,8 +261,9 @@ public sealed partial class InstanceManager(
 
             if (!ready)
             {
+                instance.ExitCode = await process.Exited;
                 return await FailAsync(instance, StatusCodes.Status502BadGateway,
-                    $"backend {plan.Backend} for '{name}' exited with code {await process.Exited} while loading: {Tail(process)}");
+                    $"backend {backend} for '{name}' exited with code {instance.ExitCode} while loading: {Tail(process)}");
             }
         }
         catch (TimeoutException e)
@@ -168,58 +275,11 @@ public sealed partial class InstanceManager(
 
         instance.State = InstanceStates.Ready;
         instance.ReadyAt = time.GetUtcNow();
-        instance.KeepAlive = KeepAliveOf(model);
+        instance.KeepAlive = request.KeepAlive ?? KeepAliveOf(model);
         await store.SaveAsync(instance.Describe());
         LogReady(logger, name, endpoint, time.GetElapsedTime(launchedAt).TotalMilliseconds);
         _ = WatchAsync(instance);
         return StartOutcome.Ready(instance.Describe());
-    }
-
-    /// <summary>
-    /// Stops the least recently used idle models until one more fits under MaxLoadedModels; a
-    /// refusal naming what is loaded when every loaded model is busy or still loading.
-    /// </summary>
-    private async Task<StartOutcome?> MakeRoomAsync(string starting)
-    {
-        var most = options.Value.MaxLoadedModels;
-        var loaded = _running.Values.Where(instance => instance.Model != starting && instance.State is InstanceStates.Loading or InstanceStates.Ready).ToList();
-        var excess = loaded.Count - most + 1;
-        if (excess <= 0)
-        {
-            return null;
-        }
-
-        IReadOnlyList<UsageRecords.Usage> used;
-        try
-        {
-            used = await usage.ReadAsync([.. loaded.Select(instance => instance.Model)]);
-        }
-        catch (RedisException)
-        {
-            // Without the record of use, the one ready longest counts as least recently used.
-            used = [.. loaded.Select(_ => new UsageRecords.Usage(DateTimeOffset.MinValue, 0))];
-        }
-
-        var idle = loaded.Select((instance, i) => (Instance: instance, Usage: used[i]))
-            .Where(pair => pair.Instance.State == InstanceStates.Ready && pair.Usage.InFlight <= 0)
-            .OrderBy(pair => pair.Usage.LastUsed > pair.Instance.ReadyAt ? pair.Usage.LastUsed : pair.Instance.ReadyAt)
-            .Select(pair => pair.Instance)
-            .Take(excess)
-            .ToList();
-        if (idle.Count < excess)
-        {
-            return StartOutcome.Refused(StatusCodes.Status503ServiceUnavailable,
-                $"cannot start '{starting}': Lamina:Runner:MaxLoadedModels is {most} and {string.Join(", ", loaded.Select(instance => $"'{instance.Model}' ({instance.State})"))} "
-                + "are loaded and busy answering or loading; try again when one is idle, or raise Lamina:Runner:MaxLoadedModels");
-        }
-
-        foreach (var victim in idle)
-        {
-            LogEvicting(logger, victim.Model, starting, most);
-            await StopAsync(victim.Model);
-        }
-
-        return null;
     }
 
     /// <summary>Sets how long the running model may sit idle, over what its manifest entry says.</summary>
@@ -253,6 +313,7 @@ public sealed partial class InstanceManager(
         var next = wait is { } delay
             ? $"restarting in {delay.TotalSeconds:0.#} s"
             : $"it crashed more than {options.Value.MaxRestarts} times in ten minutes, so it is not restarted; POST /models/{model}/start to try again";
+        instance.ExitCode = code;
         await FailAsync(instance, StatusCodes.Status502BadGateway, $"backend exited with code {code}: {Tail(instance.Process)}; {next}");
         if (wait is null)
         {
@@ -299,9 +360,9 @@ public sealed partial class InstanceManager(
         await records.EndLeftoversAsync(options.Value.StopGracePeriod, cancellationToken);
         try
         {
-            await store.ClearAsync();
+            await store.ForgetEarlierRunnersAsync();
         }
-        catch (RedisException e)
+        catch (Exception e) when (e is RedisException or TimeoutException)
         {
             LogStoreAway(logger, e.Message);
         }
@@ -316,14 +377,17 @@ public sealed partial class InstanceManager(
     [LoggerMessage(LogLevel.Warning, "{Model} crashed (exit code {Code}); starting it again")]
     private static partial void LogRestarting(ILogger logger, string model, int code);
 
-    [LoggerMessage(LogLevel.Information, "Stopping {Model}, the least recently used idle model, to make room for {Starting} (MaxLoadedModels {Most})")]
-    private static partial void LogEvicting(ILogger logger, string model, string starting, int most);
+    [LoggerMessage(LogLevel.Information, "Stopping {Model}, the least recently used idle model, to make room for {Starting} ({Why})")]
+    private static partial void LogEvicting(ILogger logger, string model, string starting, string why);
 
     [LoggerMessage(LogLevel.Warning, "The store cannot be reached at start ({Reason}); instances of an earlier Runner stay listed until it can")]
     private static partial void LogStoreAway(ILogger logger, string reason);
 
-    [LoggerMessage(LogLevel.Information, "Starting {Model} on {Backend} (pid {Pid}) at {Endpoint}")]
-    private static partial void LogStarting(ILogger logger, string model, string backend, int pid, string endpoint);
+    [LoggerMessage(LogLevel.Information, "Starting {Model} on {Backend} (pid {Pid}) at {Endpoint}, on {Placement}")]
+    private static partial void LogStarting(ILogger logger, string model, string backend, int pid, string endpoint, string placement);
+
+    [LoggerMessage(LogLevel.Information, "Starting {Model} again as the request asks: it runs with context {Context} on {Placement}")]
+    private static partial void LogRestartingForRequest(ILogger logger, string model, int? context, string placement);
 
     [LoggerMessage(LogLevel.Information, "{Model}: {Note}")]
     private static partial void LogNote(ILogger logger, string model, string note);

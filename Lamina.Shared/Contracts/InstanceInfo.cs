@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Lamina.Shared.Contracts;
 
-/// <summary>A model server the Runner started, as every service sees it (kept in Redis).</summary>
+/// <summary>A model server the Runner started, as every service sees it (kept in Redis while its Runner renews it).</summary>
 public sealed record InstanceInfo(
     string Model,
     string Backend,
@@ -12,6 +12,34 @@ public sealed record InstanceInfo(
     DateTimeOffset StartedAt,
     string? Message = null)
 {
+    /// <summary>The GPUs it runs on (their indices in <c>GET /gpus</c>); empty when it runs on the CPU.</summary>
+    public IReadOnlyList<int>? Gpus { get; init; }
+
+    /// <summary>llama.cpp's layers on the GPU, when Lamina set them.</summary>
+    public int? GpuLayers { get; init; }
+
+    /// <summary>The memory Lamina counts it as taking (on each GPU, plus RAM).</summary>
+    public long? MemoryBytes { get; init; }
+
+    public int? ContextLength { get; init; }
+
+    /// <summary>The model id its backend answers to, when that is not the model's name (MLC: its folder).</summary>
+    public string? ServedModel { get; init; }
+
+    /// <summary>How long it may sit idle before it stops, as Ollama writes it; <c>-1</c> never.</summary>
+    public string? KeepAlive { get; init; }
+
+    public DateTimeOffset? ReadyAt { get; init; }
+
+    /// <summary>The machine and Runner that supervise it.</summary>
+    public string? Node { get; init; }
+
+    /// <summary>When its Runner last renewed the record; a record not renewed disappears by itself.</summary>
+    public DateTimeOffset? Heartbeat { get; init; }
+
+    /// <summary>The backend's exit code, when it failed by exiting.</summary>
+    public int? ExitCode { get; init; }
+
     [JsonIgnore]
     public bool IsReady => State == InstanceStates.Ready;
 }

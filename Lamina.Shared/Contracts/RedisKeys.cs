@@ -3,14 +3,26 @@ namespace Lamina.Shared.Contracts;
 /// <summary>Every Redis key Lamina uses, in one place so services agree on them.</summary>
 public static class RedisKeys
 {
-    /// <summary>Hash: model name → <see cref="InstanceInfo"/> JSON of its running instance.</summary>
-    public const string Instances = "lamina:instances";
+    /// <summary>String per model: its <see cref="InstanceInfo"/> JSON, expiring unless its Runner renews it (heartbeat), so a dead Runner's entries go by themselves.</summary>
+    public static string Instance(string model) => $"lamina:instance:{model}";
+
+    /// <summary>Set: the models that have an <see cref="Instance"/> record; members whose record expired are dropped when read.</summary>
+    public const string LiveInstances = "lamina:instances:live";
+
+    /// <summary>String per model: the Runner starting it, with an expiry it renews while loading; one start across every Runner.</summary>
+    public static string InstanceStartLock(string model) => $"lamina:instance:{model}:starting";
 
     /// <summary>Hash: model name → when a request last used it (Unix milliseconds), written by the gateways; idle models stop by it.</summary>
     public const string InstanceUse = "lamina:instances:used";
 
-    /// <summary>Hash: model name → requests the gateways are serving with it now; a busy model is never stopped to make room.</summary>
-    public const string InstanceInFlight = "lamina:instances:inflight";
+    /// <summary>Set: the ids of gateways that count requests in flight, each in its own <see cref="GatewayInFlight"/> hash.</summary>
+    public const string Gateways = "lamina:gateways";
+
+    /// <summary>
+    /// Hash per gateway: model name → requests it is serving with that model now, expiring unless the gateway renews it, so
+    /// a gateway that dies mid-request leaves no count behind. A busy model is never stopped to make room.
+    /// </summary>
+    public static string GatewayInFlight(string gateway) => $"lamina:gateway:{gateway}:inflight";
 
     /// <summary>Pub/sub channel: a model name each time its instance changes state.</summary>
     public const string InstanceEvents = "lamina:events:instances";
