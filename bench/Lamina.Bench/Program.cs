@@ -1,7 +1,7 @@
 using Lamina.Bench.Figures;
 
 // Each figure compares Lamina with its baseline side by side in one run and prints one line.
-IFigure[] figures = [new ColdStart(), new RegistryScale(), new Download()];
+IFigure[] figures = [new ColdStart(), new RegistryScale(), new Download(), new Swap()];
 
 var wanted = args.Length == 0 ? figures : figures.Where(f => args.Contains(f.Name, StringComparer.OrdinalIgnoreCase)).ToArray();
 if (wanted.Length == 0)

@@ -52,14 +52,14 @@ public sealed class ColdStart : IFigure
     private static async Task StopAsync(LaminaSystem system) =>
         (await system.Gateway.PostAsync($"/models/{LaminaSystem.TinyModel}/stop", null)).EnsureSuccessStatusCode();
 
-    /// <summary>Starts the engine as the Runner does, polls its health as the Runner does, then asks it.</summary>
-    private static async Task<TimeSpan> DirectAsync(string model)
+    /// <summary>Starts the engine as the Runner does, polls its health as the Runner does, then asks it for <paramref name="name"/>.</summary>
+    internal static async Task<TimeSpan> DirectAsync(string model, string name = LaminaSystem.TinyModel)
     {
         var port = LocalMachine.FreePort();
         var engine = Path.Combine(AppContext.BaseDirectory, "Lamina.Engine.dll");
         var host = LocalMachine.DotnetHost();
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(new ProcessStartInfo(host, ["exec", engine, "-m", model, "--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-a", LaminaSystem.TinyModel])
+        using var process = Process.Start(new ProcessStartInfo(host, ["exec", engine, "-m", model, "--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-a", name])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -89,7 +89,7 @@ public sealed class ColdStart : IFigure
                 await Task.Delay(10);
             }
 
-            await FirstToken.ReadAsync(client, LaminaSystem.TinyModel);
+            await FirstToken.ReadAsync(client, name);
             return clock.Elapsed;
         }
         finally

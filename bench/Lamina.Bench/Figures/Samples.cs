@@ -20,5 +20,12 @@ public sealed class Samples
         }
     }
 
+    /// <summary>The nearest-rank percentile, <paramref name="percent"/> from 0 to 100.</summary>
+    public double Percentile(double percent)
+    {
+        var sorted = _values.Order().ToList();
+        return sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(percent / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
+    }
+
     public static string Ms(double value) => value.ToString("0.0", CultureInfo.InvariantCulture);
 }
