@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Lamina.Runner.Instances;
+using Lamina.Runner.Placement;
 using Lamina.Shared.Contracts;
 using Lamina.Shared.Manifest;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -45,11 +47,14 @@ public static class InstancesApi
             : TypedResults.Ok(new InstanceLogs(model, process.RecentOutput));
     }
 
-    /// <summary>Starts the model; <c>{"keep_alive": "10m"}</c> sets how long this instance may sit idle, as Ollama's keep_alive does.</summary>
+    /// <summary>
+    /// Starts the model, or finds it running. Optional overrides: <c>{"keep_alive": "10m", "context_length": 8192, "gpu": "1"}</c>
+    /// (gpu: auto, cpu, or indices like 0,1); a model running otherwise is started again as asked.
+    /// </summary>
     public static async Task<Results<Ok<InstanceInfo>, ProblemHttpResult>> Start(
         string model, InstanceManager manager, HttpRequest request, CancellationToken cancellationToken)
     {
-        TimeSpan? keepAlive = null;
+        var start = StartRequest.Default;
         if (request.ContentLength > 0 || request.HasJsonContentType())
         {
             StartBody? body;
@@ -59,28 +64,20 @@ public static class InstancesApi
             }
             catch (JsonException e)
             {
-                return TypedResults.Problem($"the body is not the JSON this route takes ({e.Message}); send {{\"keep_alive\": \"10m\"}} or nothing",
+                return TypedResults.Problem($"the body is not the JSON this route takes ({e.Message}); send {{\"keep_alive\": \"10m\", \"context_length\": 8192, \"gpu\": \"0\"}}, any of them, or nothing",
                     statusCode: StatusCodes.Status400BadRequest, title: "Invalid body");
             }
 
-            if (body?.KeepAlive is { } given)
+            var (parsed, problem) = body?.ToRequest() ?? (start, null);
+            if (parsed is null)
             {
-                if (!KeepAliveDuration.TryParse(given, out var duration))
-                {
-                    return TypedResults.Problem($"keep_alive '{given}' is not a duration; write 30s, 5m, 1h, seconds, 0 to stop when idle at once, or -1 to keep it loaded",
-                        statusCode: StatusCodes.Status400BadRequest, title: "Invalid keep_alive");
-                }
-
-                keepAlive = duration;
+                return TypedResults.Problem(problem, statusCode: StatusCodes.Status400BadRequest, title: "Invalid start");
             }
+
+            start = parsed;
         }
 
-        var outcome = await manager.StartAsync(model, cancellationToken);
-        if (outcome.Instance is not null && keepAlive is { } wanted)
-        {
-            manager.KeepLoaded(model, wanted);
-        }
-
+        var outcome = await manager.StartAsync(model, start, cancellationToken);
         return outcome.Instance is { } instance
             ? TypedResults.Ok(instance)
             : TypedResults.Problem(outcome.Problem, statusCode: outcome.Status, title: "Model not started");
@@ -93,7 +90,33 @@ public static class InstancesApi
     }
 
     /// <summary>Overrides for one start; each is optional.</summary>
-    public sealed record StartBody(string? KeepAlive);
+    public sealed record StartBody(
+        [property: JsonConverter(typeof(TextOrNumberConverter))] string? KeepAlive,
+        int? ContextLength,
+        [property: JsonConverter(typeof(TextOrNumberConverter))] string? Gpu)
+    {
+        public (StartRequest? Request, string? Problem) ToRequest()
+        {
+            TimeSpan? keepAlive = null;
+            if (KeepAlive is { } given)
+            {
+                if (!KeepAliveDuration.TryParse(given, out var duration))
+                {
+                    return (null, $"keep_alive '{given}' is not a duration; write 30s, 5m, 1h, seconds, 0 to stop when idle at once, or -1 to keep it loaded");
+                }
+
+                keepAlive = duration;
+            }
+
+            if (ContextLength is < 1)
+            {
+                return (null, $"context_length is {ContextLength}; give the tokens of context to run the model with, at least 1");
+            }
+
+            var (gpu, problem) = Gpu is null ? (null, null) : GpuChoice.Parse(Gpu);
+            return Gpu is not null && gpu is null ? (null, problem) : (new StartRequest(ContextLength, gpu, keepAlive), null);
+        }
+    }
 
     public sealed record InstanceList(IReadOnlyList<InstanceInfo> Instances, int Total);
 

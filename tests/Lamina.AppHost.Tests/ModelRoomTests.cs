@@ -33,8 +33,8 @@ public sealed class ModelRoomTests(SystemFixture fixture) : IAsyncLifetime
         await ChatAsync("room-a");
         await ChatAsync("room-b");
         await using var redis = await ConnectionMultiplexer.ConnectAsync((await fixture.System.App.GetConnectionStringAsync("redis"))!);
-        // As the gateways record requests being answered.
-        await redis.GetDatabase().HashSetAsync("lamina:instances:inflight", [new("room-a", 1), new("room-b", 1)]);
+        // As another gateway records requests it is answering.
+        await RecordInFlightAsync(redis, "busy-gateway", TimeSpan.FromMinutes(1), "room-a", "room-b");
         try
         {
             using var refused = await Gateway.PostAsJsonAsync("/v1/chat/completions", Chat("room-c"));
@@ -47,8 +47,47 @@ public sealed class ModelRoomTests(SystemFixture fixture) : IAsyncLifetime
         }
         finally
         {
-            await redis.GetDatabase().HashDeleteAsync("lamina:instances:inflight", ["room-a", "room-b"]);
+            await redis.GetDatabase().KeyDeleteAsync("lamina:gateway:busy-gateway:inflight");
         }
+    }
+
+    [Fact]
+    public async Task RequestsInFlightOfAGatewayThatDiedStopCountingWhenItsRecordExpires()
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync((await fixture.System.App.GetConnectionStringAsync("redis"))!);
+        // A gateway killed mid-answer never says the request ended; its count lives until its record expires.
+        await RecordInFlightAsync(redis, "dead-gateway", TimeSpan.FromSeconds(3), "room-a");
+        using var started = await Gateway.PostAsJsonAsync("/models/room-a/start", new { keep_alive = "1s" });
+        Assert.Equal(HttpStatusCode.OK, started.StatusCode);
+        var clock = global::System.Diagnostics.Stopwatch.StartNew();
+
+        Assert.True(await Eventually.TrueAsync(async () => !(await LoadedAsync()).Contains("room-a"), TimeSpan.FromSeconds(10)));
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(10));
+        Assert.False(await redis.GetDatabase().SetContainsAsync("lamina:gateways", "dead-gateway"));
+    }
+
+    [Fact]
+    public async Task AChatRequestsKeepAliveSetsHowLongItsModelStaysLoaded()
+    {
+        using var invalid = await Gateway.PostAsJsonAsync("/v1/chat/completions", new { model = "room-b", keep_alive = "soon", messages = new[] { new { role = "user", content = "hi" } } });
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Equal("keep_alive", (await invalid.Content.ReadFromJsonAsync<JsonObject>())!["error"]!["param"]!.GetValue<string>());
+
+        using var kept = await Gateway.PostAsJsonAsync("/v1/chat/completions", new { model = "room-b", keep_alive = -1, max_tokens = 2, messages = new[] { new { role = "user", content = "hi" } } });
+        Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+        Assert.Equal("-1", (await Gateway.GetFromJsonAsync<JsonObject>("/instances/room-b"))!["keep_alive"]!.GetValue<string>());
+
+        using var brief = await Gateway.PostAsJsonAsync("/v1/chat/completions", new { model = "room-b", keep_alive = "1s", max_tokens = 2, messages = new[] { new { role = "user", content = "hi" } } });
+        Assert.Equal(HttpStatusCode.OK, brief.StatusCode);
+        Assert.True(await Eventually.TrueAsync(async () => !(await LoadedAsync()).Contains("room-b"), TimeSpan.FromSeconds(6)));
+    }
+
+    private static async Task RecordInFlightAsync(ConnectionMultiplexer redis, string gateway, TimeSpan expiry, params string[] models)
+    {
+        var key = $"lamina:gateway:{gateway}:inflight";
+        await redis.GetDatabase().HashSetAsync(key, [.. models.Select(model => new HashEntry(model, 1))]);
+        await redis.GetDatabase().KeyExpireAsync(key, expiry);
+        await redis.GetDatabase().SetAddAsync("lamina:gateways", gateway);
     }
 
     [Fact]
@@ -59,7 +98,7 @@ public sealed class ModelRoomTests(SystemFixture fixture) : IAsyncLifetime
         var events = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal("lamina:events:instances"));
         events.OnMessage(async message =>
         {
-            if (message.Message == "room-a" && await redis.GetDatabase().HashGetAsync("lamina:instances", "room-a") is { HasValue: true } recorded)
+            if (message.Message == "room-a" && await redis.GetDatabase().StringGetAsync("lamina:instance:room-a") is { HasValue: true } recorded)
             {
                 pids.TryAdd(JsonNode.Parse(recorded.ToString())!["pid"]!.GetValue<int>(), 0);
             }

@@ -1,0 +1,146 @@
+using System.Globalization;
+using Lamina.Shared.Gguf;
+using Lamina.TestSupport.Aspire;
+using Lamina.TestSupport.Backends;
+using Lamina.TestSupport.Gguf;
+
+namespace Lamina.AppHost.Tests;
+
+/// <summary>
+/// A system of its own on a machine that looks like two 256 MiB GPUs (a fake nvidia-smi), whose
+/// llama-server, vllm and mlc_llm are the fake programs that keep the real ones' command lines and
+/// readiness contracts and record how they were started.
+/// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class GpuSystemFixture : IAsyncLifetime
+{
+    public const long MiB = 1L << 20;
+
+    public LaminaSystem System { get; private set; } = null!;
+
+    /// <summary>Where the fake backends write what they were started with.</summary>
+    public string Records { get; private set; } = "";
+
+    public string Programs { get; private set; } = "";
+
+    public string Models => Path.Combine(System.Root, "models");
+
+    /// <summary>The tiny GGUF's estimate at the context the Runner gives it; RAM for two and a half of them is the budget.</summary>
+    public long TinyBytes { get; private set; }
+
+    /// <summary>The context the Runner gives the tiny GGUF: its own, capped at Lamina:Runner:DefaultContextLength.</summary>
+    public int TinyContext { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        var root = Directory.CreateTempSubdirectory("lamina-gpus-").FullName;
+        var models = Directory.CreateDirectory(Path.Combine(root, "models")).FullName;
+        var tiny = Path.Combine(models, "tiny.gguf");
+        TinyGguf.Write(tiny);
+        var header = GgufReader.Read(tiny);
+        TinyContext = Math.Min(header.ContextLength ?? 8192, 8192);
+        TinyBytes = header.EstimateMemoryBytes(TinyContext);
+        Folder(models, "qwen", "config.json", "model.safetensors", 100 * MiB);
+        Folder(models, "big", "config.json", "model.safetensors", 250 * MiB);
+        Folder(models, "huge", "config.json", "model.safetensors", 1024 * MiB);
+        Folder(models, "phi-mlc", "mlc-chat-config.json", "params_shard_0.bin", 50 * MiB);
+        await File.WriteAllTextAsync(Path.Combine(root, "models.yaml"), """
+            models:
+              tiny:
+                path: tiny.gguf
+                backend: llama.cpp
+              cpu-a:
+                path: tiny.gguf
+                backend: llama.cpp
+                gpu_layers: 0
+              cpu-b:
+                path: tiny.gguf
+                backend: llama.cpp
+                gpu_layers: 0
+              cpu-c:
+                path: tiny.gguf
+                backend: llama.cpp
+                gpu_layers: 0
+              qwen:
+                path: qwen
+                backend: vllm
+                format: safetensors
+                context_length: 4096
+              big:
+                path: big
+                backend: auto
+                format: safetensors
+              huge:
+                path: huge
+                backend: vllm
+                format: safetensors
+              phi-mlc:
+                path: phi-mlc
+                backend: mlc
+                format: mlc
+                context_length: 2048
+            backends:
+              llama.cpp:
+                executable: llama-server
+                default_args: ["--metrics"]
+              vllm:
+                executable: vllm
+              mlc:
+                executable: mlc_llm
+            """);
+
+        Records = Directory.CreateDirectory(Path.Combine(root, "records")).FullName;
+        var fakes = FakeBackends.Install(Path.Combine(root, "fakes"));
+        Programs = Directory.CreateDirectory(Path.Combine(root, "bin")).FullName;
+        foreach (var name in (string[])["llama-server", "vllm", "mlc_llm"])
+        {
+            Script(name, $"LAMINA_FAKE_RECORD_DIR='{Records}' exec '{Path.Combine(fakes, name)}' \"$@\"");
+        }
+
+        Script("nvidia-smi", """
+            echo "0, GPU-00000000-0000-0000-0000-000000000000, NVIDIA Test GPU, 256, 56, 200, 0, 580.159.04, 9.0"
+            echo "1, GPU-11111111-1111-1111-1111-111111111111, NVIDIA Test GPU, 256, 96, 160, 0, 580.159.04, 9.0"
+            """);
+
+        System = await LaminaSystem.StartAsync(LaminaSystem.PreferredStore, root,
+        [
+            $"--Lamina:Runner:LlamaServerPath={Path.Combine(Programs, "llama-server")}",
+            $"--Lamina:Runner:VllmPath={Path.Combine(Programs, "vllm")}",
+            $"--Lamina:Runner:MlcPath={Path.Combine(Programs, "mlc_llm")}",
+            $"--Lamina:Runner:NvidiaSmi={Path.Combine(Programs, "nvidia-smi")}",
+            $"--Lamina:Runner:MemoryBudget={(TinyBytes * 5 / 2).ToString(CultureInfo.InvariantCulture)}",
+            "--Lamina:Runner:MaxLoadedModels=6",
+            "--Lamina:Runner:HeartbeatInterval=00:00:01",
+            "--Lamina:Runner:StopGracePeriod=00:00:02",
+        ]);
+    }
+
+    /// <summary>The latest record of a fake backend started for the model (its path is on its command line).</summary>
+    public FakeRecord? RecordOf(string personality, string model) =>
+        FakeBackends.ReadRecords(Records).LastOrDefault(record => record.Personality == personality && record.Argv.Contains(model));
+
+    private void Script(string name, string body)
+    {
+        var path = Path.Combine(Programs, name);
+        File.WriteAllText(path, "#!/bin/sh\n" + body + "\n");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    /// <summary>A model folder whose weights are a sparse file: its size counts, its bytes cost nothing.</summary>
+    private static void Folder(string models, string name, string config, string weights, long bytes)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(models, name)).FullName;
+        File.WriteAllText(Path.Combine(folder, config), "{}");
+        using var file = File.Create(Path.Combine(folder, weights));
+        file.SetLength(bytes);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await System.DisposeAsync();
+        var left = await Eventually.TrueAsync(() => Task.FromResult(System.ProcessesLeft().Count == 0), TimeSpan.FromSeconds(30));
+        var processes = System.ProcessesLeft();
+        System.DeleteFiles();
+        Assert.True(left, $"processes outlived the system: {string.Join("; ", processes)}");
+    }
+}
