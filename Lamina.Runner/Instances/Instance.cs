@@ -18,7 +18,7 @@ public sealed class Instance(string model, LaunchPlan plan, ModelPlacement place
 
     public string Endpoint => endpoint;
 
-    public string State { get; set; } = InstanceStates.Loading;
+    public string State { get; set; } = InstanceStates.Starting;
 
     public string? Message { get; set; }
 

@@ -252,7 +252,8 @@ public sealed partial class InstanceManager(
         await store.SaveAsync(instance.Describe());
         try
         {
-            var ready = await probe.WaitReadyAsync(endpoint + instance.Plan.ReadinessPath, process, options.Value.LoadTimeout, cancellationToken);
+            // Starting until the backend answers at all; llama-server then answers 503 while it loads. vLLM and MLC open their port only once loaded.
+            var ready = await probe.WaitReadyAsync(endpoint + instance.Plan.ReadinessPath, process, LoadTimeoutOf(model), () => Loading(instance), cancellationToken);
             if (instance.State is InstanceStates.Stopping or InstanceStates.Stopped)
             {
                 // A stop arrived while it loaded: the stop owns the record, so leave no ready or failed entry behind.
@@ -270,7 +271,7 @@ public sealed partial class InstanceManager(
         {
             await process.StopAsync(options.Value.StopGracePeriod);
             return await FailAsync(instance, StatusCodes.Status504GatewayTimeout,
-                $"model '{name}' did not load: {e.Message} (raise Lamina:Runner:LoadTimeout for large models). {Tail(process)}");
+                $"model '{name}' did not load: {e.Message} (raise load_timeout in its manifest entry, or Lamina:Runner:LoadTimeout, for large models). {Tail(process)}");
         }
 
         instance.State = InstanceStates.Ready;
@@ -293,6 +294,18 @@ public sealed partial class InstanceManager(
 
     /// <summary>The ready instances, for the idle stopper.</summary>
     public IEnumerable<Instance> Ready => _running.Values.Where(instance => instance.State == InstanceStates.Ready);
+
+    private void Loading(Instance instance)
+    {
+        if (instance.State == InstanceStates.Starting)
+        {
+            instance.State = InstanceStates.Loading;
+            _ = store.SaveAsync(instance.Describe());
+        }
+    }
+
+    private TimeSpan LoadTimeoutOf(CatalogModel model) =>
+        model.LoadTimeout is { } given && KeepAliveDuration.TryParse(given, out var own) && own > TimeSpan.Zero ? own : options.Value.LoadTimeout;
 
     private TimeSpan KeepAliveOf(CatalogModel model) =>
         model.KeepAlive is { } given && KeepAliveDuration.TryParse(given, out var own) ? own

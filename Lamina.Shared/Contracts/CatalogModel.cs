@@ -25,10 +25,15 @@ public sealed record CatalogModel(
     public int? ContextLength { get; init; }
 
     /// <summary>The manifest's extra backend arguments, after the backend's <c>default_args</c>.</summary>
+    [JsonConverter(typeof(TextListConverter))]
     public IReadOnlyList<string>? Args { get; init; }
 
     /// <summary>The manifest's <c>gpu_layers</c>: 0 for none, -1 for all; null lets the Runner decide by free memory.</summary>
     public int? GpuLayers { get; init; }
+
+    /// <summary>The manifest's <c>load_timeout</c> as written; null leaves it to <c>Lamina:Runner:LoadTimeout</c>.</summary>
+    [JsonConverter(typeof(TextOrNumberConverter))]
+    public string? LoadTimeout { get; init; }
 
     /// <summary>Bytes of the model's files on disk (the file, or every file of its folder).</summary>
     public long? SizeBytes { get; init; }
@@ -62,5 +67,6 @@ public sealed record BackendSettings
     /// <summary>The program: a path, or a name looked up on PATH.</summary>
     public string? Executable { get; init; }
 
+    [JsonConverter(typeof(TextListConverter))]
     public IReadOnlyList<string>? DefaultArgs { get; init; }
 }

@@ -45,6 +45,9 @@ public sealed record ModelEntry(string Name, string? Path, string Backend, JsonO
     /// <summary>How long the model stays loaded when idle: zero unloads at once, <see cref="KeepAliveDuration.Forever"/> never.</summary>
     public TimeSpan? KeepAlive { get; init; }
 
+    /// <summary>How long the model may take from start to ready, over <c>Lamina:Runner:LoadTimeout</c>; large models on vLLM take minutes.</summary>
+    public TimeSpan? LoadTimeout { get; init; }
+
     // A field that is not text in the file (a number, a mapping) reads as absent rather than throwing.
     private static string? Text(JsonNode? node) =>
         node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;

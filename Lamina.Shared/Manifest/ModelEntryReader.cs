@@ -46,6 +46,7 @@ internal sealed class ModelEntryReader(ProblemList problems)
             Args = check.TextList(Get("args"), field + ".args", "backend arguments"),
             GpuLayers = check.Integer(Get("gpu_layers"), field + ".gpu_layers", -1, "a whole number of layers to offload to the GPU: 0 for none, -1 for all"),
             KeepAlive = KeepAlive(check, Get("keep_alive"), field + ".keep_alive"),
+            LoadTimeout = LoadTimeout(check, Get("load_timeout"), field + ".load_timeout"),
         };
         foreach (var text in (string[])["description", "size", "quantization"])
         {
@@ -135,6 +136,23 @@ internal sealed class ModelEntryReader(ProblemList problems)
         }
 
         check.Report(node!, field, $"'{text}' is not a duration; write seconds (300), a duration like 30s, 5m or 1h, 0 to unload at once, or -1 to keep the model loaded");
+        return null;
+    }
+
+    private static TimeSpan? LoadTimeout(YamlFields check, YamlNode? node, string field)
+    {
+        var text = check.Text(node, field, "a duration");
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (KeepAliveDuration.TryParse(text, out var duration) && duration > TimeSpan.Zero)
+        {
+            return duration;
+        }
+
+        check.Report(node!, field, $"'{text}' is not a positive duration; write seconds (600) or a duration like 90s, 10m or 1h");
         return null;
     }
 }

@@ -27,7 +27,19 @@ public sealed class BackendsOnGpusTests(GpuSystemFixture fixture) : IClassFixtur
     [Fact]
     public async Task LlamaServerRunsOnTheRoomiestGpuWithItsRealCommandLineOnceItHasLoaded()
     {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync((await fixture.System.App.GetConnectionStringAsync("redis"))!);
+        var states = new global::System.Collections.Concurrent.ConcurrentQueue<string>();
+        var events = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal("lamina:events:instances"));
+        events.OnMessage(async message =>
+        {
+            if (message.Message == "tiny" && await redis.GetDatabase().StringGetAsync("lamina:instance:tiny") is { HasValue: true } recorded)
+            {
+                states.Enqueue(JsonNode.Parse(recorded.ToString())!["state"]!.GetValue<string>());
+            }
+        });
+
         var answer = await ChatAsync("tiny");
+        await events.UnsubscribeAsync();
 
         Assert.Equal("hello from llama-server", answer);
         var record = fixture.RecordOf("llama-server", Path.Combine(Models, "tiny.gguf"))!;
@@ -40,6 +52,8 @@ public sealed class BackendsOnGpusTests(GpuSystemFixture fixture) : IClassFixtur
         var instance = await InstanceAsync("tiny");
         Assert.Equal([0], instance["gpus"]!.AsArray().Select(gpu => gpu!.GetValue<int>()));
         Assert.Equal(999, instance["gpu_layers"]!.GetValue<int>());
+        // Starting until it answers at all (each event is read a moment later, so the first state may already have passed).
+        Assert.Equal(["loading", "ready"], states.Distinct().SkipWhile(state => state == "starting"));
     }
 
     [Fact]

@@ -94,7 +94,8 @@ public sealed class GpuSystemFixture : IAsyncLifetime
         Programs = Directory.CreateDirectory(Path.Combine(root, "bin")).FullName;
         foreach (var name in (string[])["llama-server", "vllm", "mlc_llm"])
         {
-            Script(name, $"LAMINA_FAKE_RECORD_DIR='{Records}' exec '{Path.Combine(fakes, name)}' \"$@\"");
+            // llama-server loads behind a 503 for a second: long enough for the Runner's polls to meet it even on a busy machine.
+            Script(name, $"LAMINA_FAKE_RECORD_DIR='{Records}' LAMINA_FAKE_LOAD_MS={(name == "llama-server" ? 1000 : 300)} exec '{Path.Combine(fakes, name)}' \"$@\"");
         }
 
         Script("nvidia-smi", """
