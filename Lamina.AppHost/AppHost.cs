@@ -22,6 +22,6 @@ builder.AddProject<Projects.Lamina_Gateway>("gateway")
     .WithReference(registry).WaitFor(registry)
     .WithReference(runner).WaitFor(runner)
     .WithReference(downloader).WaitFor(downloader)
-    .WithPublicEndpoint(settings.GatewayPort);
+    .WithPublicEndpoint(settings);
 
 builder.Build().Run();

@@ -42,19 +42,27 @@ public static class Extensions
     }
 
     /// <summary>The gateway listens on the given port itself (no proxy in between) and says where it is once ready.</summary>
-    public static IResourceBuilder<ProjectResource> WithPublicEndpoint(this IResourceBuilder<ProjectResource> gateway, int port)
+    public static IResourceBuilder<ProjectResource> WithPublicEndpoint(this IResourceBuilder<ProjectResource> gateway, LaminaSettings settings)
     {
+        var port = settings.GatewayPort;
+        // Without API keys anyone who reaches the port may run models: then only this machine may.
+        var open = settings.Passed.TryGetValue("Gateway:ApiKeys", out var keys) && !string.IsNullOrWhiteSpace(keys);
         gateway.WithEndpoint("http", endpoint =>
         {
             endpoint.Port = port;
             endpoint.TargetPort = port;
             endpoint.IsProxied = false;
+            endpoint.TargetHost = open ? "0.0.0.0" : "localhost";
         });
+        gateway.WithExternalHttpEndpoints();
         gateway.ApplicationBuilder.Eventing.Subscribe<ResourceReadyEvent>(gateway.Resource, (ready, _) =>
         {
             var logger = ready.Services.GetRequiredService<ResourceLoggerService>().GetLogger(ready.Resource);
             logger.LogInformation("Lamina is ready: REST, OpenAI /v1 and Ollama /api at http://localhost:{Port}", port);
             Console.WriteLine($"Lamina gateway: http://localhost:{port} (OpenAI-compatible at http://localhost:{port}/v1)");
+            Console.WriteLine(open
+                ? $"API keys required; listening on every network interface, port {port}"
+                : "No API keys (Lamina:Gateway:ApiKeys): listening on localhost only; set keys to open the gateway to the network");
             return Task.CompletedTask;
         });
         return gateway;

@@ -1,6 +1,8 @@
 using Lamina.Gateway.OpenAi;
 using Lamina.Gateway.Routing;
 using Lamina.Shared.Contracts;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 
 namespace Lamina.Gateway;
 
@@ -10,6 +12,11 @@ public static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddRedisClient("redis");
+        builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
+        // Twice the routes' own limit, so a body over it gets their clear 413 rather than a dropped connection.
+        builder.Services.Configure<KestrelServerOptions>(kestrel =>
+            kestrel.Limits.MaxRequestBodySize = 2 * (builder.Configuration.GetValue<long?>($"{GatewayOptions.Section}:MaxBodyBytes") ?? new GatewayOptions().MaxBodyBytes));
         builder.Services.AddReverseProxy()
             .LoadFromMemory(ServiceRoutes.Routes, ServiceRoutes.Clusters)
             .AddServiceDiscoveryDestinationResolver();
@@ -24,8 +31,27 @@ public static class Extensions
             .WithoutResilience();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ModelRouter>();
+        builder.Services.AddSingleton<ModelGate>();
+        builder.Services.AddSingleton<ModelNames>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ModelNames>());
         builder.Services.AddHostedService<GatewayPresence>();
         builder.Services.AddSingleton<BackendForwarder>();
         builder.Services.ConfigureHttpJsonOptions(options => LaminaJson.Configure(options.SerializerOptions));
+    }
+
+    /// <summary>Lets in only requests with a key when keys are set, and says at start which it is.</summary>
+    public static void UseApiKeys(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
+        if (options.ApiKeyList.Count == 0)
+        {
+            app.Logger.LogWarning("No API keys (Lamina:Gateway:ApiKeys): the gateway answers on localhost only and lets every request in. Set keys to open it to the network.");
+        }
+        else
+        {
+            app.Logger.LogInformation("API keys required: {Keys} key(s), {Admin} admin key(s)", options.ApiKeyList.Count, options.AdminKeyList.Count);
+        }
+
+        app.UseMiddleware<Security.ApiKeyGate>();
     }
 }

@@ -7,6 +7,7 @@ builder.AddApplicationServices();
 builder.Services.AddProblemDetails();
 
 var app = builder.Build();
+app.UseApiKeys();
 app.MapDefaultEndpoints();
 app.MapOpenAiApi();
 app.MapReverseProxy();

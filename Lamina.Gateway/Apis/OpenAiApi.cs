@@ -1,17 +1,15 @@
-using System.Text.Json;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Lamina.Gateway.OpenAi;
 using Lamina.Gateway.Routing;
-using Lamina.Shared.Manifest;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Lamina.Gateway.Apis;
 
 public static class OpenAiApi
 {
-    private const int MaxBodyBytes = 8 * 1024 * 1024;
-
     /// <summary>Maps the OpenAI-compatible routes under <c>/v1</c>.</summary>
     public static IEndpointRouteBuilder MapOpenAiApi(this IEndpointRouteBuilder app)
     {
@@ -19,6 +17,7 @@ public static class OpenAiApi
         api.MapGet("/models", ListModels).WithName("ListOpenAiModels").WithSummary("The catalog as OpenAI's model list, with each model's state.");
         api.MapPost("/chat/completions", Forward).WithName("ChatCompletions").WithSummary("Starts the model if needed and streams its answer.");
         api.MapPost("/completions", Forward).WithName("Completions").WithSummary("Starts the model if needed and streams its completion.");
+        api.MapPost("/embeddings", Forward).WithName("Embeddings").WithSummary("Starts the model if needed and returns its embeddings of the input.");
         return app;
     }
 
@@ -42,28 +41,66 @@ public static class OpenAiApi
         return TypedResults.Ok(new JsonObject { ["object"] = "list", ["data"] = data });
     }
 
+    /// <summary>
+    /// Checks the body, resolves an alias, takes a place in the model's queue, starts the model if it
+    /// is not running (streaming requests get SSE keep-alives meanwhile) and forwards, streaming unbuffered.
+    /// </summary>
     public static async Task<Results<EmptyHttpResult, JsonHttpResult<OpenAiError>>> Forward(
-        HttpContext context, ModelRouter router, BackendForwarder forwarder, CancellationToken cancellationToken)
+        HttpContext context, ModelRouter router, ModelNames names, ModelGate gate, BackendForwarder forwarder, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
     {
-        var (model, keepAlive, invalid) = await ReadModelAsync(context.Request, cancellationToken);
-        if (invalid is not null)
+        var (request, invalid) = await OpenAiRequest.ReadAsync(context.Request, options.Value.MaxBodyBytes, cancellationToken);
+        if (request is null)
         {
-            return invalid;
+            return invalid!;
         }
 
-        var route = await router.RouteAsync(model!, keepAlive, cancellationToken);
+        var model = names.Resolve(request.Model);
+        using var place = await gate.EnterAsync(model, cancellationToken);
+        if (place is null)
+        {
+            context.Response.Headers.RetryAfter = gate.RetryAfterSeconds(model).ToString(CultureInfo.InvariantCulture);
+            return OpenAiError.Result(StatusCodes.Status429TooManyRequests,
+                $"model '{model}' has {options.Value.MaxQueuePerModel} requests waiting already (Lamina:Gateway:MaxQueuePerModel); retry after the Retry-After seconds", "model_queue_full");
+        }
+
+        var ready = request.KeepAlive is null ? await router.FindReadyAsync(model) : null;
+        if (ready is null && request.Stream)
+        {
+            router.Began(model);
+            try
+            {
+                await StartingStream.ForwardAsync(context, model, request, router, forwarder, options.Value);
+            }
+            finally
+            {
+                router.Ended(model);
+            }
+
+            return TypedResults.Empty;
+        }
+
+        RouteResult route;
+        try
+        {
+            route = ready ?? await StartAsync(router, model, request.KeepAlive, options.Value.StartTimeout, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            return OpenAiError.Result(StatusCodes.Status503ServiceUnavailable,
+                $"model '{model}' is still loading after {options.Value.StartTimeout.TotalSeconds:0} s (Lamina:Gateway:StartTimeout); it goes on loading, try again soon", "model_loading");
+        }
+
         if (route.Endpoint is null)
         {
-            return RefusedStart(model!, route);
+            return OpenAiRefusal.Of(model, route);
         }
 
-        context.Request.Body.Position = 0;
-        if (route.ServedModel is { } served && served != model)
+        if ((route.ServedModel ?? model) is var served && served != request.Model)
         {
             await ServedModelBody.RewriteAsync(context.Request, served, cancellationToken);
         }
 
-        router.Began(model!);
+        router.Began(model);
         ForwarderError error;
         try
         {
@@ -72,7 +109,7 @@ public static class OpenAiApi
         finally
         {
             // The idle clock starts when the answer ends, not when it began: a long stream is use.
-            router.Ended(model!);
+            router.Ended(model);
         }
 
         if (error is ForwarderError.None || context.Response.HasStarted)
@@ -84,53 +121,17 @@ public static class OpenAiApi
             $"the backend of model '{model}' did not answer ({error}); it may have stopped, try again", "backend_unavailable");
     }
 
-    /// <summary>The body's model, and Ollama's keep_alive when the body sets one (a duration or seconds), or why the body is refused.</summary>
-    private static async Task<(string? Model, string? KeepAlive, JsonHttpResult<OpenAiError>? Invalid)> ReadModelAsync(HttpRequest request, CancellationToken cancellationToken)
+    private static async Task<RouteResult> StartAsync(ModelRouter router, string model, string? keepAlive, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > MaxBodyBytes)
-        {
-            return (null, null, OpenAiError.Result(StatusCodes.Status413PayloadTooLarge, $"the request body is over {MaxBodyBytes} bytes", "request_too_large"));
-        }
-
-        request.EnableBuffering(bufferThreshold: 64 * 1024, bufferLimit: MaxBodyBytes);
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        waiting.CancelAfter(timeout);
         try
         {
-            using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
-            if (body.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return (null, null, BadRequest("the body must be a JSON object", null));
-            }
-
-            if (!(body.RootElement.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String && model.GetString() is { Length: > 0 } name))
-            {
-                return (null, null, BadRequest("'model' is required: the name of a model from GET /v1/models", "model"));
-            }
-
-            if (!body.RootElement.TryGetProperty("keep_alive", out var keepAlive) || keepAlive.ValueKind == JsonValueKind.Null)
-            {
-                return (name, null, null);
-            }
-
-            var text = keepAlive.ValueKind is JsonValueKind.String or JsonValueKind.Number ? keepAlive.ToString() : null;
-            return text is not null && KeepAliveDuration.TryParse(text, out _)
-                ? (name, text, null)
-                : (null, null, BadRequest($"'keep_alive' is {keepAlive.GetRawText()}; write a duration such as \"5m\" or \"30s\", seconds, 0 to unload after this request, or -1 to keep the model loaded", "keep_alive"));
+            return await router.StartAsync(model, keepAlive, waiting.Token);
         }
-        catch (JsonException e)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return (null, null, BadRequest($"the body is not valid JSON: {e.Message}", null));
+            throw new TimeoutException();
         }
     }
-
-    private static JsonHttpResult<OpenAiError> BadRequest(string message, string? param) =>
-        OpenAiError.Result(StatusCodes.Status400BadRequest, message, "invalid_request", param);
-
-    private static JsonHttpResult<OpenAiError> RefusedStart(string model, RouteResult route) => route.Status switch
-    {
-        StatusCodes.Status404NotFound => OpenAiError.Result(404, $"The model '{model}' does not exist: it is not in models.yaml. GET /v1/models lists the models.", "model_not_found", "model"),
-        StatusCodes.Status409Conflict => OpenAiError.Result(409, route.Problem ?? $"model '{model}' is not downloaded", "model_not_downloaded", "model"),
-        StatusCodes.Status504GatewayTimeout => OpenAiError.Result(503, route.Problem ?? $"model '{model}' is still loading", "model_loading"),
-        StatusCodes.Status503ServiceUnavailable => OpenAiError.Result(503, route.Problem ?? $"model '{model}' cannot be started now", "model_unavailable"),
-        _ => OpenAiError.Result(StatusCodes.Status502BadGateway, route.Problem ?? $"model '{model}' could not be started", "backend_failed"),
-    };
 }

@@ -1,6 +1,5 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Lamina.Gateway.OpenAi;
 
@@ -12,7 +11,7 @@ public sealed record OpenAiError([property: JsonPropertyName("error")] OpenAiErr
     public static JsonHttpResult<OpenAiError> Result(int status, string message, string code, string? param = null) =>
         TypedResults.Json(new OpenAiError(new Detail(message, TypeOf(status), code, param)), statusCode: status);
 
-    private static string TypeOf(int status) => status switch
+    public static string TypeOf(int status) => status switch
     {
         StatusCodes.Status400BadRequest or StatusCodes.Status404NotFound or StatusCodes.Status409Conflict or StatusCodes.Status422UnprocessableEntity => "invalid_request_error",
         StatusCodes.Status401Unauthorized => "authentication_error",

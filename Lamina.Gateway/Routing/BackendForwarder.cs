@@ -27,5 +27,9 @@ public sealed class BackendForwarder(IHttpForwarder forwarder) : IDisposable
     public ValueTask<ForwarderError> ForwardAsync(HttpContext context, string endpoint) =>
         forwarder.SendAsync(context, endpoint, _client, RequestConfig, HttpTransformer.Default);
 
+    /// <summary>A request of the gateway's own to a backend, on the same pooled connections.</summary>
+    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        _client.SendAsync(request, cancellationToken);
+
     public void Dispose() => _client.Dispose();
 }

@@ -30,18 +30,22 @@ public sealed class ModelRouter(IConnectionMultiplexer redis, RunnerClient runne
     }
 
     /// <summary>The ready instance; a start through the Runner when there is none, or when the request sets keep_alive.</summary>
-    public async Task<RouteResult> RouteAsync(string model, string? keepAlive, CancellationToken cancellationToken)
-    {
-        if (keepAlive is null)
-        {
-            var recorded = await redis.GetDatabase().StringGetAsync(RedisKeys.Instance(model));
-            if (recorded.HasValue
-                && JsonSerializer.Deserialize<InstanceInfo>(recorded.ToString(), LaminaJson.Options) is { IsReady: true, Endpoint: { } endpoint } ready)
-            {
-                return new RouteResult(endpoint, 200, null, ready.ServedModel);
-            }
-        }
+    public async Task<RouteResult> RouteAsync(string model, string? keepAlive, CancellationToken cancellationToken) =>
+        keepAlive is null && await FindReadyAsync(model) is { } ready ? ready : await StartAsync(model, keepAlive, cancellationToken);
 
+    /// <summary>The model's ready instance as recorded in Redis (one round trip), or null.</summary>
+    public async Task<RouteResult?> FindReadyAsync(string model)
+    {
+        var recorded = await redis.GetDatabase().StringGetAsync(RedisKeys.Instance(model));
+        return recorded.HasValue
+            && JsonSerializer.Deserialize<InstanceInfo>(recorded.ToString(), LaminaJson.Options) is { IsReady: true, Endpoint: { } endpoint } ready
+            ? new RouteResult(endpoint, 200, null, ready.ServedModel)
+            : null;
+    }
+
+    /// <summary>Starts the model through the Runner (or finds it running there) and waits until it is ready.</summary>
+    public async Task<RouteResult> StartAsync(string model, string? keepAlive, CancellationToken cancellationToken)
+    {
         var (instance, status, problem) = await runner.StartAsync(model, keepAlive, cancellationToken);
         return new RouteResult(instance?.Endpoint, status, problem, instance?.ServedModel);
     }

@@ -18,7 +18,8 @@ namespace Lamina.AppHost.Tests;
 /// contract, and models placed on two GPUs by free memory, through the gateway.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public sealed class BackendsOnGpusTests(GpuSystemFixture fixture) : IClassFixture<GpuSystemFixture>, IAsyncLifetime
+[Collection(GpuSystemCollection.Name)]
+public sealed class BackendsOnGpusTests(GpuSystemFixture fixture) : IAsyncLifetime
 {
     private HttpClient Gateway => fixture.System.Gateway;
 
@@ -163,7 +164,19 @@ public sealed class BackendsOnGpusTests(GpuSystemFixture fixture) : IClassFixtur
         try
         {
             var start = Gateway.PostAsync("/models/tiny/start", null);
-            await Task.Delay(500);
+            // The other Runner records its instance once the server is ready, as this one does.
+            using var probe = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            Assert.True(await Eventually.TrueAsync(async () =>
+            {
+                try
+                {
+                    return (await probe.GetAsync("/health")).IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            }, TimeSpan.FromSeconds(20)));
             Assert.False(start.IsCompleted);
             var record = new JsonObject
             {

@@ -9,12 +9,17 @@ namespace Lamina.AppHost.Tests;
 /// <summary>
 /// A system of its own on a machine that looks like two 256 MiB GPUs (a fake nvidia-smi), whose
 /// llama-server, vllm and mlc_llm are the fake programs that keep the real ones' command lines and
-/// readiness contracts and record how they were started.
+/// readiness contracts and record how they were started. Its gateway takes API keys (the shared
+/// client sends the admin key) and lets one request per model run, with one more waiting.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class GpuSystemFixture : IAsyncLifetime
 {
     public const long MiB = 1L << 20;
+
+    public const string UserKey = "lamina-user-key-1";
+
+    public const string AdminKey = "lamina-admin-key";
 
     public LaminaSystem System { get; private set; } = null!;
 
@@ -22,6 +27,9 @@ public sealed class GpuSystemFixture : IAsyncLifetime
     public string Records { get; private set; } = "";
 
     public string Programs { get; private set; } = "";
+
+    /// <summary>The fake programs themselves, without the settings the Runner's wrappers add.</summary>
+    public string Fakes { get; private set; } = "";
 
     public string Models => Path.Combine(System.Root, "models");
 
@@ -63,6 +71,7 @@ public sealed class GpuSystemFixture : IAsyncLifetime
                 gpu_layers: 0
               qwen:
                 path: qwen
+                aliases: [qwen-alias]
                 backend: vllm
                 format: safetensors
                 context_length: 4096
@@ -90,12 +99,12 @@ public sealed class GpuSystemFixture : IAsyncLifetime
             """);
 
         Records = Directory.CreateDirectory(Path.Combine(root, "records")).FullName;
-        var fakes = FakeBackends.Install(Path.Combine(root, "fakes"));
+        var fakes = Fakes = FakeBackends.Install(Path.Combine(root, "fakes"));
         Programs = Directory.CreateDirectory(Path.Combine(root, "bin")).FullName;
         foreach (var name in (string[])["llama-server", "vllm", "mlc_llm"])
         {
             // llama-server loads behind a 503 for a second: long enough for the Runner's polls to meet it even on a busy machine.
-            Script(name, $"LAMINA_FAKE_RECORD_DIR='{Records}' LAMINA_FAKE_LOAD_MS={(name == "llama-server" ? 1000 : 300)} exec '{Path.Combine(fakes, name)}' \"$@\"");
+            Script(name, $"LAMINA_FAKE_RECORD_DIR='{Records}' LAMINA_FAKE_LOAD_MS={(name == "llama-server" ? 1000 : 300)} LAMINA_FAKE_TOKEN_MS=100 exec '{Path.Combine(fakes, name)}' \"$@\"");
         }
 
         Script("nvidia-smi", """
@@ -113,7 +122,14 @@ public sealed class GpuSystemFixture : IAsyncLifetime
             "--Lamina:Runner:MaxLoadedModels=6",
             "--Lamina:Runner:HeartbeatInterval=00:00:01",
             "--Lamina:Runner:StopGracePeriod=00:00:02",
+            $"--Lamina:Gateway:ApiKeys={UserKey},lamina-user-key-2",
+            $"--Lamina:Gateway:AdminKeys={AdminKey}",
+            "--Lamina:Gateway:MaxConcurrentPerModel=1",
+            "--Lamina:Gateway:MaxQueuePerModel=1",
+            "--Lamina:Gateway:StreamKeepAlive=00:00:00.200",
+            "--Lamina:Gateway:MaxBodyBytes=1048576",
         ]);
+        System.Gateway.DefaultRequestHeaders.Authorization = new("Bearer", AdminKey);
     }
 
     /// <summary>The latest record of a fake backend started for the model (its path is on its command line).</summary>
@@ -144,4 +160,10 @@ public sealed class GpuSystemFixture : IAsyncLifetime
         System.DeleteFiles();
         Assert.True(left, $"processes outlived the system: {string.Join("; ", processes)}");
     }
+}
+
+[CollectionDefinition(Name)]
+public sealed class GpuSystemCollection : ICollectionFixture<GpuSystemFixture>
+{
+    public const string Name = "gpu-system";
 }

@@ -1,0 +1,57 @@
+using System.Text.Json;
+using Lamina.Shared.Manifest;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Lamina.Gateway.OpenAi;
+
+/// <summary>What the gateway needs from an OpenAI request body before any backend sees it: the model, streaming, keep_alive.</summary>
+public sealed record OpenAiRequest(string Model, bool Stream, string? KeepAlive)
+{
+    /// <summary>The request, or the 400/413 that says what is wrong with its body; the body stays buffered for forwarding.</summary>
+    public static async Task<(OpenAiRequest? Request, JsonHttpResult<OpenAiError>? Invalid)> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > maxBytes)
+        {
+            return (null, OpenAiError.Result(StatusCodes.Status413PayloadTooLarge, $"the request body is over {maxBytes} bytes (Lamina:Gateway:MaxBodyBytes)", "request_too_large"));
+        }
+
+        request.EnableBuffering(bufferThreshold: 64 * 1024, bufferLimit: maxBytes);
+        try
+        {
+            using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+            request.Body.Position = 0;
+            var root = body.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return (null, BadRequest("the body must be a JSON object", null));
+            }
+
+            if (!(root.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String && model.GetString() is { Length: > 0 } name))
+            {
+                return (null, BadRequest("'model' is required: the name of a model from GET /v1/models", "model"));
+            }
+
+            var stream = root.TryGetProperty("stream", out var streaming) && streaming.ValueKind == JsonValueKind.True;
+            if (!root.TryGetProperty("keep_alive", out var keepAlive) || keepAlive.ValueKind == JsonValueKind.Null)
+            {
+                return (new OpenAiRequest(name, stream, null), null);
+            }
+
+            var text = keepAlive.ValueKind is JsonValueKind.String or JsonValueKind.Number ? keepAlive.ToString() : null;
+            return text is not null && KeepAliveDuration.TryParse(text, out _)
+                ? (new OpenAiRequest(name, stream, text), null)
+                : (null, BadRequest($"'keep_alive' is {keepAlive.GetRawText()}; write a duration such as \"5m\" or \"30s\", seconds, 0 to unload after this request, or -1 to keep the model loaded", "keep_alive"));
+        }
+        catch (JsonException e)
+        {
+            return (null, BadRequest($"the body is not valid JSON: {e.Message}", null));
+        }
+        catch (IOException e) when (e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, OpenAiError.Result(StatusCodes.Status413PayloadTooLarge, $"the request body is over {maxBytes} bytes (Lamina:Gateway:MaxBodyBytes)", "request_too_large"));
+        }
+    }
+
+    private static JsonHttpResult<OpenAiError> BadRequest(string message, string? param) =>
+        OpenAiError.Result(StatusCodes.Status400BadRequest, message, "invalid_request", param);
+}

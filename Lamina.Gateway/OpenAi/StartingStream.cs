@@ -1,0 +1,87 @@
+using System.Text.Json;
+using Lamina.Gateway.Routing;
+
+namespace Lamina.Gateway.OpenAi;
+
+/// <summary>
+/// A streaming request for a model that is not running: the answer starts at once, with SSE
+/// comments while the model loads so clients and proxies do not give up, then the backend's
+/// stream follows byte for byte. A start that fails ends the stream with an error event.
+/// </summary>
+public static class StartingStream
+{
+    private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
+
+    public static async Task ForwardAsync(
+        HttpContext context, string model, OpenAiRequest request, ModelRouter router, BackendForwarder backends, GatewayOptions options)
+    {
+        var response = context.Response;
+        var aborted = context.RequestAborted;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        await response.Body.FlushAsync(aborted);
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        timeout.CancelAfter(options.StartTimeout);
+        var start = router.StartAsync(model, request.KeepAlive, timeout.Token);
+        while (await Task.WhenAny(start, Task.Delay(options.StreamKeepAlive, aborted)) != start)
+        {
+            await response.WriteAsync($": loading model '{model}'\n\n", aborted);
+            await response.Body.FlushAsync(aborted);
+        }
+
+        RouteResult route;
+        try
+        {
+            route = await start;
+        }
+        catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
+        {
+            await ErrorAsync(response, 503, $"model '{model}' is still loading after {options.StartTimeout.TotalSeconds:0} s (Lamina:Gateway:StartTimeout); it goes on loading, try again soon", "model_loading", aborted);
+            return;
+        }
+
+        if (route.Endpoint is null)
+        {
+            var refused = OpenAiRefusal.Of(model, route);
+            await ErrorAsync(response, refused.StatusCode ?? 502, refused.Value!.Error.Message, refused.Value.Error.Code ?? "backend_failed", aborted);
+            return;
+        }
+
+        if ((route.ServedModel ?? model) is var served && served != request.Model)
+        {
+            await ServedModelBody.RewriteAsync(context.Request, served, aborted);
+        }
+
+        using var upstream = new HttpRequestMessage(HttpMethod.Post, route.Endpoint + context.Request.Path)
+        {
+            Content = new StreamContent(context.Request.Body),
+        };
+        upstream.Content.Headers.ContentType = new("application/json");
+        using var answer = await backends.SendAsync(upstream, aborted);
+        if (!answer.IsSuccessStatusCode)
+        {
+            var detail = await answer.Content.ReadAsStringAsync(aborted);
+            await ErrorAsync(response, (int)answer.StatusCode, $"the backend of model '{model}' answered {(int)answer.StatusCode}: {detail}", "backend_failed", aborted);
+            return;
+        }
+
+        await using var stream = await answer.Content.ReadAsStreamAsync(aborted);
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(buffer, aborted)) > 0)
+        {
+            await response.Body.WriteAsync(buffer.AsMemory(0, read), aborted);
+            await response.Body.FlushAsync(aborted);
+        }
+    }
+
+    /// <summary>An error in the stream itself, as OpenAI sends one once a stream has begun.</summary>
+    private static async Task ErrorAsync(HttpResponse response, int status, string message, string code, CancellationToken cancellationToken)
+    {
+        var error = new OpenAiError(new OpenAiError.Detail(message, OpenAiError.TypeOf(status), code));
+        await response.WriteAsync($"data: {JsonSerializer.Serialize(error)}\n\n", cancellationToken);
+        await response.Body.WriteAsync(Done, cancellationToken);
+    }
+}

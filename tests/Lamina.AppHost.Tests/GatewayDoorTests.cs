@@ -1,0 +1,196 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Aspire.Hosting.Testing;
+using Lamina.Shared.Hosting;
+using Lamina.TestSupport.Aspire;
+using Lamina.TestSupport.Backends;
+using StackExchange.Redis;
+
+namespace Lamina.AppHost.Tests;
+
+/// <summary>Keys, the per-model queue, waiting for a model while streaming, aliases, body limits and pass-through streams.</summary>
+[Collection(GpuSystemCollection.Name)]
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed partial class GatewayDoorTests(GpuSystemFixture fixture) : IAsyncLifetime
+{
+    private HttpClient Gateway => fixture.System.Gateway;
+
+    [Fact]
+    public async Task WithoutAKeyOnlyHealthAnswersAndEachFamilyRefusesInItsOwnShape()
+    {
+        using var anonymous = new HttpClient { BaseAddress = Gateway.BaseAddress };
+
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health")).StatusCode);
+        using var openAi = await anonymous.GetAsync("/v1/models");
+        Assert.Equal(HttpStatusCode.Unauthorized, openAi.StatusCode);
+        Assert.Equal("invalid_api_key", (await openAi.Content.ReadFromJsonAsync<JsonObject>())!["error"]!["code"]!.GetValue<string>());
+        Assert.Equal("Bearer", openAi.Headers.WwwAuthenticate.Single().Scheme);
+        using var ollama = await anonymous.GetAsync("/api/tags");
+        Assert.Contains("needs an API key", (await ollama.Content.ReadFromJsonAsync<JsonObject>())!["error"]!.GetValue<string>());
+        using var rest = await anonymous.GetAsync("/models");
+        Assert.Equal("application/problem+json", rest.Content.Headers.ContentType?.MediaType);
+
+        anonymous.DefaultRequestHeaders.Authorization = new("Bearer", "not-a-key");
+        using var wrong = await anonymous.GetAsync("/models");
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.DoesNotContain("not-a-key", await wrong.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task AUserKeyUsesModelsAndOnlyAnAdminKeyChangesWhatRuns()
+    {
+        using var user = new HttpClient { BaseAddress = Gateway.BaseAddress };
+        user.DefaultRequestHeaders.Authorization = new("Bearer", "lamina-user-key-2");
+
+        Assert.Equal(HttpStatusCode.OK, (await user.GetAsync("/models")).StatusCode);
+        using var chat = await user.PostAsJsonAsync("/v1/chat/completions", Chat("tiny", stream: false));
+        Assert.Equal(HttpStatusCode.OK, chat.StatusCode);
+        using var stop = await user.PostAsync("/models/tiny/stop", null);
+        Assert.Equal(HttpStatusCode.Forbidden, stop.StatusCode);
+        Assert.Contains("needs an admin key", await stop.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await Gateway.PostAsync("/models/tiny/stop", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task BeyondTheModelsQueueARequestGetsTooManyRequestsWithRetryAfter()
+    {
+        await ReadStreamAsync(Chat("tiny", stream: true));
+        // One answers (tokens come every 100 ms), one waits, the third has no place.
+        var first = ReadStreamAsync(Chat("tiny", stream: true));
+        await Task.Delay(150);
+        var second = ReadStreamAsync(Chat("tiny", stream: true));
+        await Task.Delay(150);
+
+        using var third = await Gateway.PostAsJsonAsync("/v1/chat/completions", Chat("tiny", stream: true));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+        Assert.True(third.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
+        Assert.Equal("model_queue_full", (await third.Content.ReadFromJsonAsync<JsonObject>())!["error"]!["code"]!.GetValue<string>());
+        Assert.EndsWith("data: [DONE]\n\n", await first);
+        Assert.EndsWith("data: [DONE]\n\n", await second);
+    }
+
+    [Fact]
+    public async Task AStreamForAStoppedModelHearsKeepAlivesWhileItLoadsThenItsTokens()
+    {
+        var stream = await ReadStreamAsync(Chat("tiny", stream: true));
+
+        // The fake llama-server takes a second to load; a comment comes every 200 ms meanwhile.
+        Assert.StartsWith(": loading model 'tiny'\n\n: loading model 'tiny'\n\n", stream);
+        Assert.Contains("\"content\":\"hello\"", stream);
+        Assert.EndsWith("data: [DONE]\n\n", stream);
+    }
+
+    [Fact]
+    public async Task AnAliasReachesItsModelUnderTheNameItsBackendServes()
+    {
+        // vLLM answers 404 to any model but its --served-model-name.
+        using var response = await Gateway.PostAsJsonAsync("/v1/chat/completions", Chat("qwen-alias", stream: false));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("qwen", (await response.Content.ReadFromJsonAsync<JsonObject>())!["model"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task AClientThatLeavesMidStreamCancelsTheBackendsRequest()
+    {
+        // A server that makes a token a second, recorded as a ready instance, as a Runner records one.
+        var port = LocalMachine.FreePort();
+        var start = new ProcessStartInfo(Path.Combine(fixture.Fakes, "llama-server"), ["-m", "slow.gguf", "--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "-a", "slow"])
+        {
+            Environment = { ["LAMINA_FAKE_RECORD_DIR"] = fixture.Records, ["LAMINA_FAKE_LOAD_MS"] = "0", ["LAMINA_FAKE_TOKEN_MS"] = "1000" },
+        };
+        using var slow = Process.Start(start)!;
+        await using var redis = await ConnectionMultiplexer.ConnectAsync((await fixture.System.App.GetConnectionStringAsync("redis"))!);
+        var record = new JsonObject
+        {
+            ["model"] = "slow", ["backend"] = "llama.cpp", ["state"] = "ready", ["endpoint"] = $"http://127.0.0.1:{port}",
+            ["pid"] = slow.Id, ["started_at"] = DateTimeOffset.UtcNow, ["node"] = "elsewhere/1",
+        };
+        await redis.GetDatabase().StringSetAsync("lamina:instance:slow", record.ToJsonString(), TimeSpan.FromMinutes(1));
+        try
+        {
+            using var leaving = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = Gateway.BaseAddress };
+            leaving.DefaultRequestHeaders.Authorization = new("Bearer", GpuSystemFixture.UserKey);
+            Assert.True(await Eventually.TrueAsync(async () =>
+            {
+                try
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = JsonContent.Create(Chat("slow", stream: true)) };
+                    using var response = await leaving.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+                    using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+                    return response.IsSuccessStatusCode && (await reader.ReadLineAsync())?.StartsWith("data: {", StringComparison.Ordinal) == true;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            }, TimeSpan.FromSeconds(20)));
+
+            Assert.True(await Eventually.TrueAsync(
+                () => Task.FromResult(FakeBackends.ReadRecords(fixture.Records).Single(r => r.Pid == slow.Id).Events.Contains("cancelled")), TimeSpan.FromSeconds(5)));
+        }
+        finally
+        {
+            await redis.GetDatabase().KeyDeleteAsync("lamina:instance:slow");
+            slow.Kill();
+            await slow.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
+    public async Task AStreamPassesThroughAsTheBackendSentIt()
+    {
+        await ReadStreamAsync(Chat("tiny", stream: true));
+        var endpoint = (await Gateway.GetFromJsonAsync<JsonObject>("/instances/tiny"))!["endpoint"]!.GetValue<string>();
+        using var direct = new HttpClient { BaseAddress = new Uri(endpoint) };
+
+        var through = await ReadStreamAsync(Chat("tiny", stream: true));
+        using var own = await direct.PostAsJsonAsync("/v1/chat/completions", Chat("tiny", stream: true));
+        var backend = await own.Content.ReadAsStringAsync();
+
+        // Each answer has its own id and time; everything else is the same bytes.
+        Assert.Equal(Normalized(backend), Normalized(through));
+    }
+
+    [Fact]
+    public async Task ABodyOverTheLimitIsRefusedBeforeAnyBackendSeesIt()
+    {
+        var big = new StringContent($"{{\"model\":\"tiny\",\"messages\":[{{\"role\":\"user\",\"content\":\"{new string('x', 3 << 19)}\"}}]}}", Encoding.UTF8, "application/json");
+
+        using var response = await Gateway.PostAsync("/v1/chat/completions", big);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    private static string Normalized(string stream) => Varying().Replace(stream, "$1?");
+
+    [GeneratedRegex("(\"id\":|\"created\":|\"system_fingerprint\":)(\"[^\"]*\"|[0-9]+)")]
+    private static partial Regex Varying();
+
+    private async Task<string> ReadStreamAsync(object chat)
+    {
+        using var response = await Gateway.PostAsJsonAsync("/v1/chat/completions", chat);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        return body;
+    }
+
+    private static object Chat(string model, bool stream) => new { model, stream, max_tokens = 16, messages = new[] { new { role = "user", content = "hi" } } };
+
+    public async Task InitializeAsync()
+    {
+        foreach (var model in (await Gateway.GetFromJsonAsync<JsonObject>("/instances"))!["instances"]!.AsArray().Select(i => i!["model"]!.GetValue<string>()))
+        {
+            (await Gateway.PostAsync($"/models/{model}/stop", null)).EnsureSuccessStatusCode();
+        }
+    }
+
+    public Task DisposeAsync() => InitializeAsync();
+}
