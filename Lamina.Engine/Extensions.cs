@@ -1,6 +1,7 @@
 using System.Net;
 using Lamina.Engine.Apis;
 using Lamina.Engine.Apis.Contracts;
+using Lamina.Engine.Embeddings;
 using Lamina.Engine.Generation;
 using Lamina.Engine.Lifetime;
 using Lamina.Engine.Loading;
@@ -36,6 +37,7 @@ public static class Extensions
         builder.Services.AddSingleton<ModelHost>();
         builder.Services.AddSingleton<SlotPool>();
         builder.Services.AddSingleton<Generator>();
+        builder.Services.AddSingleton<Embedder>();
         builder.Services.AddHostedService<ModelLoader>();
         builder.Services.AddHostedService<ParentWatch>();
         return builder;

@@ -32,4 +32,10 @@ internal static partial class Log
 
     [LoggerMessage(10, LogLevel.Warning, "slot {Slot}: generation ended early after {CompletionTokens} tokens; slot released")]
     public static partial void GenerationAbandoned(this ILogger logger, int slot, int completionTokens);
+
+    [LoggerMessage(11, LogLevel.Information, "embedding context created: {ContextSize} tokens, pooling {Pooling}")]
+    public static partial void EmbeddingContextCreated(this ILogger logger, uint contextSize, string pooling);
+
+    [LoggerMessage(12, LogLevel.Information, "embeddings: {Inputs} inputs, {Tokens} tokens in {ElapsedMs:F0} ms")]
+    public static partial void EmbeddingsFinished(this ILogger logger, int inputs, int tokens, double elapsedMs);
 }

@@ -15,6 +15,8 @@ internal static class OpenAiApi
             .WithName("CreateChatCompletion").WithSummary("Chat through the model's chat template, streamed or whole.");
         api.MapPost("/completions", CompletionsEndpoint.HandleAsync)
             .WithName("CreateCompletion").WithSummary("Continue a prompt, streamed or whole.");
+        api.MapPost("/embeddings", EmbeddingsEndpoint.HandleAsync)
+            .WithName("CreateEmbedding").WithSummary("One pooled, L2-normalized vector per input text or token list.");
         return app;
     }
 

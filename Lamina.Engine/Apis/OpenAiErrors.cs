@@ -16,6 +16,14 @@ internal static class OpenAiErrors
             param,
             "context_length_exceeded");
 
+    /// <summary>An embedding input is read whole or not at all: it cannot be longer than the context.</summary>
+    public static JsonHttpResult<OpenAiErrorResponse> InputTooLong(string input, int tokens, uint contextSize, string param) =>
+        InvalidRequest(
+            $"{input} has {tokens} tokens, but this model's maximum context length is {contextSize} tokens. " +
+            "Shorten the input, or start the engine with a larger --ctx-size.",
+            param,
+            "context_length_exceeded");
+
     public static JsonHttpResult<OpenAiErrorResponse> InvalidApiKey() =>
         Error(StatusCodes.Status401Unauthorized, new OpenAiError(
             "Invalid API key: send the key the engine was started with as \"Authorization: Bearer KEY\".",

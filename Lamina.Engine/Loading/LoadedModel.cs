@@ -20,6 +20,7 @@ internal sealed class LoadedModel : IDisposable
         Created = created;
         (ChatTemplate, TemplateSource) = ResolveTemplate(weights.NativeHandle.GetTemplate(strict: false));
         var vocab = weights.Vocab;
+        VocabularySize = vocab.Count;
         EndOfGeneration = Enumerable.Range(0, vocab.Count)
             .Select(i => (LLamaToken)i)
             .Where(t => t.IsEndOfGeneration(vocab))
@@ -35,6 +36,12 @@ internal sealed class LoadedModel : IDisposable
 
     /// <summary>Tokens each slot holds: prompt and generated text together must fit.</summary>
     public uint ContextSize { get; }
+
+    /// <summary>Length of the vectors /v1/embeddings answers with.</summary>
+    public int EmbeddingSize => Weights.EmbeddingSize;
+
+    /// <summary>Token ids from 0 up to this are the model's; others would crash llama.cpp.</summary>
+    public int VocabularySize { get; }
 
     /// <summary>The GGUF's chat template, which llama.cpp's built-in matcher turns into a known format.</summary>
     public string ChatTemplate { get; }
