@@ -30,19 +30,24 @@ public sealed class ModelRouter(IConnectionMultiplexer redis, RunnerClient runne
     }
 
     /// <summary>The ready instance; a start through the Runner when there is none, or when the request sets keep_alive.</summary>
-    public async Task<RouteResult> RouteAsync(string model, string? keepAlive, CancellationToken cancellationToken)
+    public Task<RouteResult> RouteAsync(string model, string? keepAlive, CancellationToken cancellationToken) =>
+        RouteAsync(model, keepAlive, null, cancellationToken);
+
+    /// <summary>As above; a <paramref name="contextLength"/> other than the running instance's starts the model again with it.</summary>
+    public async Task<RouteResult> RouteAsync(string model, string? keepAlive, int? contextLength, CancellationToken cancellationToken)
     {
         if (keepAlive is null)
         {
             var recorded = await redis.GetDatabase().StringGetAsync(RedisKeys.Instance(model));
             if (recorded.HasValue
-                && JsonSerializer.Deserialize<InstanceInfo>(recorded.ToString(), LaminaJson.Options) is { IsReady: true, Endpoint: { } endpoint } ready)
+                && JsonSerializer.Deserialize<InstanceInfo>(recorded.ToString(), LaminaJson.Options) is { IsReady: true, Endpoint: { } endpoint } ready
+                && (contextLength is null || ready.ContextLength == contextLength))
             {
                 return new RouteResult(endpoint, 200, null, ready.ServedModel);
             }
         }
 
-        var (instance, status, problem) = await runner.StartAsync(model, keepAlive, cancellationToken);
+        var (instance, status, problem) = await runner.StartAsync(model, keepAlive, contextLength, cancellationToken);
         return new RouteResult(instance?.Endpoint, status, problem, instance?.ServedModel);
     }
 }
