@@ -9,6 +9,7 @@ builder.Services.AddProblemDetails();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapOpenAiApi();
+app.MapOllamaApi();
 app.MapReverseProxy();
 app.Run();
 
