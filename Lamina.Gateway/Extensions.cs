@@ -1,3 +1,4 @@
+using Lamina.Gateway.Ollama;
 using Lamina.Gateway.OpenAi;
 using Lamina.Gateway.Routing;
 using Lamina.Shared.Contracts;
@@ -8,7 +9,7 @@ namespace Lamina.Gateway;
 
 public static class Extensions
 {
-    /// <summary>Adds the REST routes to the services, model routing and the chat forwarder.</summary>
+    /// <summary>Adds the REST routes to the services, model routing, the chat forwarder and Ollama's API.</summary>
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddRedisClient("redis");
@@ -29,13 +30,25 @@ public static class Extensions
                 client.Timeout = Timeout.InfiniteTimeSpan;
             })
             .WithoutResilience();
+        builder.Services.AddHttpClient<DownloaderClient>(client =>
+            {
+                client.BaseAddress = new("https+http://downloader");
+                // A pull's progress lasts as long as the download; the caller's token ends it.
+                client.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            .WithoutResilience();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ModelRouter>();
         builder.Services.AddSingleton<ModelGate>();
-        builder.Services.AddSingleton<ModelNames>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<ModelNames>());
+        builder.Services.AddSingleton<ModelAliases>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ModelAliases>());
         builder.Services.AddHostedService<GatewayPresence>();
         builder.Services.AddSingleton<BackendForwarder>();
+        builder.Services.AddSingleton<OllamaBackendClient>();
+        builder.Services.AddTransient<OllamaCatalog>();
+        builder.Services.AddTransient<GenerationRelay>();
+        builder.Services.AddTransient<EmbeddingRelay>();
+        builder.Services.AddTransient<PullRelay>();
         builder.Services.ConfigureHttpJsonOptions(options => LaminaJson.Configure(options.SerializerOptions));
     }
 

@@ -10,6 +10,7 @@ var app = builder.Build();
 app.UseApiKeys();
 app.MapDefaultEndpoints();
 app.MapOpenAiApi();
+app.MapOllamaApi();
 app.MapReverseProxy();
 app.Run();
 

@@ -46,7 +46,7 @@ public static class OpenAiApi
     /// is not running (streaming requests get SSE keep-alives meanwhile) and forwards, streaming unbuffered.
     /// </summary>
     public static async Task<Results<EmptyHttpResult, JsonHttpResult<OpenAiError>>> Forward(
-        HttpContext context, ModelRouter router, ModelNames names, ModelGate gate, BackendForwarder forwarder, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
+        HttpContext context, ModelRouter router, ModelAliases aliases, ModelGate gate, BackendForwarder forwarder, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
     {
         var (request, invalid) = await OpenAiRequest.ReadAsync(context.Request, options.Value.MaxBodyBytes, cancellationToken);
         if (request is null)
@@ -54,7 +54,7 @@ public static class OpenAiApi
             return invalid!;
         }
 
-        var model = names.Resolve(request.Model);
+        var model = aliases.Resolve(request.Model);
         using var place = await gate.EnterAsync(model, cancellationToken);
         if (place is null)
         {

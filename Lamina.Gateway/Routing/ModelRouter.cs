@@ -30,8 +30,14 @@ public sealed class ModelRouter(IConnectionMultiplexer redis, RunnerClient runne
     }
 
     /// <summary>The ready instance; a start through the Runner when there is none, or when the request sets keep_alive.</summary>
-    public async Task<RouteResult> RouteAsync(string model, string? keepAlive, CancellationToken cancellationToken) =>
-        keepAlive is null && await FindReadyAsync(model) is { } ready ? ready : await StartAsync(model, keepAlive, cancellationToken);
+    public Task<RouteResult> RouteAsync(string model, string? keepAlive, CancellationToken cancellationToken) =>
+        RouteAsync(model, keepAlive, null, cancellationToken);
+
+    /// <summary>As above; a <paramref name="contextLength"/> other than the running instance's starts the model again with it.</summary>
+    public async Task<RouteResult> RouteAsync(string model, string? keepAlive, int? contextLength, CancellationToken cancellationToken) =>
+        keepAlive is null && await FindReadyAsync(model) is { } ready && (contextLength is null || ready.ContextLength == contextLength)
+            ? ready
+            : await StartAsync(model, keepAlive, contextLength, cancellationToken);
 
     /// <summary>The model's ready instance as recorded in Redis (one round trip), or null.</summary>
     public async Task<RouteResult?> FindReadyAsync(string model)
@@ -39,17 +45,24 @@ public sealed class ModelRouter(IConnectionMultiplexer redis, RunnerClient runne
         var recorded = await redis.GetDatabase().StringGetAsync(RedisKeys.Instance(model));
         return recorded.HasValue
             && JsonSerializer.Deserialize<InstanceInfo>(recorded.ToString(), LaminaJson.Options) is { IsReady: true, Endpoint: { } endpoint } ready
-            ? new RouteResult(endpoint, 200, null, ready.ServedModel)
+            ? new RouteResult(endpoint, 200, null, ready.ServedModel) { ContextLength = ready.ContextLength }
             : null;
     }
 
     /// <summary>Starts the model through the Runner (or finds it running there) and waits until it is ready.</summary>
-    public async Task<RouteResult> StartAsync(string model, string? keepAlive, CancellationToken cancellationToken)
+    public async Task<RouteResult> StartAsync(string model, string? keepAlive, CancellationToken cancellationToken) =>
+        await StartAsync(model, keepAlive, null, cancellationToken);
+
+    /// <summary>As above, with the context to run it with (Ollama's num_ctx).</summary>
+    public async Task<RouteResult> StartAsync(string model, string? keepAlive, int? contextLength, CancellationToken cancellationToken)
     {
-        var (instance, status, problem) = await runner.StartAsync(model, keepAlive, cancellationToken);
+        var (instance, status, problem) = await runner.StartAsync(model, keepAlive, contextLength, cancellationToken);
         return new RouteResult(instance?.Endpoint, status, problem, instance?.ServedModel);
     }
 }
 
 /// <summary>Where to send a model's request, and the model id its backend expects when that is not the model's name.</summary>
-public sealed record RouteResult(string? Endpoint, int Status, string? Problem, string? ServedModel = null);
+public sealed record RouteResult(string? Endpoint, int Status, string? Problem, string? ServedModel = null)
+{
+    public int? ContextLength { get; init; }
+}

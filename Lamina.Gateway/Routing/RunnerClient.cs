@@ -8,9 +8,15 @@ namespace Lamina.Gateway.Routing;
 public sealed class RunnerClient(HttpClient http)
 {
     /// <summary>Starts the model, or finds it running; <paramref name="keepAlive"/> (Ollama's) sets how long it then stays loaded when idle.</summary>
-    public async Task<(InstanceInfo? Instance, int Status, string? Problem)> StartAsync(string model, string? keepAlive, CancellationToken cancellationToken)
+    public Task<(InstanceInfo? Instance, int Status, string? Problem)> StartAsync(string model, string? keepAlive, CancellationToken cancellationToken) =>
+        StartAsync(model, keepAlive, null, cancellationToken);
+
+    /// <summary>Starts the model with the context length a request asks for (Ollama's <c>num_ctx</c>); a model running with another is started again.</summary>
+    public async Task<(InstanceInfo? Instance, int Status, string? Problem)> StartAsync(string model, string? keepAlive, int? contextLength, CancellationToken cancellationToken)
     {
-        using var body = keepAlive is null ? null : JsonContent.Create(new { keep_alive = keepAlive });
+        using var body = keepAlive is null && contextLength is null
+            ? null
+            : JsonContent.Create(new StartBody(keepAlive, contextLength), options: LaminaJson.Options);
         using var response = await http.PostAsync($"/instances/{Uri.EscapeDataString(model)}/start", body, cancellationToken);
         if (response.IsSuccessStatusCode)
         {
@@ -19,6 +25,20 @@ public sealed class RunnerClient(HttpClient http)
 
         var problem = await ReadProblemAsync(response, cancellationToken);
         return (null, (int)response.StatusCode, problem);
+    }
+
+    /// <summary>Every model server the Runner supervises.</summary>
+    public async Task<IReadOnlyList<InstanceInfo>> ListInstancesAsync(CancellationToken cancellationToken)
+    {
+        var list = await http.GetFromJsonAsync<InstanceList>("/instances", LaminaJson.Options, cancellationToken);
+        return list?.Instances ?? [];
+    }
+
+    /// <summary>Stops the model's server; false when it was not running.</summary>
+    public async Task<bool> StopAsync(string model, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsync($"/instances/{Uri.EscapeDataString(model)}/stop", null, cancellationToken);
+        return response.IsSuccessStatusCode;
     }
 
     private static async Task<string> ReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
@@ -33,4 +53,8 @@ public sealed class RunnerClient(HttpClient http)
             return $"the Runner answered {(int)response.StatusCode} {response.ReasonPhrase}";
         }
     }
+
+    private sealed record StartBody(string? KeepAlive, int? ContextLength);
+
+    private sealed record InstanceList(IReadOnlyList<InstanceInfo> Instances);
 }

@@ -67,6 +67,7 @@ public static class ModelsApi
         var entry = Describe(files, model, live.Active);
         entry["format"] = model.Format;
         entry["size_bytes"] = ModelFiles.SizeOf(files.ResolvedPath);
+        entry["modified_at"] = ModelFiles.ModifiedAt(files.ResolvedPath);
         entry["backend_settings"] = BackendSettings(catalog.Manifest);
         if (catalog.Inspect(model, files) is { } header)
         {

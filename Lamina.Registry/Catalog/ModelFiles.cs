@@ -41,6 +41,12 @@ public static class ModelFiles
             : null;
     }
 
+    /// <summary>When the model's file (or folder) last changed on disk; null when neither is there.</summary>
+    public static DateTimeOffset? ModifiedAt(string? path) =>
+        File.Exists(path) ? new DateTimeOffset(File.GetLastWriteTimeUtc(path))
+        : Directory.Exists(path) ? new DateTimeOffset(Directory.GetLastWriteTimeUtc(path))
+        : null;
+
     /// <summary>Null when the model is on disk and is what its format says, else why not.</summary>
     public static string? Check(string path, string format, GgufHeaders headers)
     {

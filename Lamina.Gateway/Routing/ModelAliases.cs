@@ -8,7 +8,7 @@ namespace Lamina.Gateway.Routing;
 /// Every model's aliases (an Ollama name, a short name), read from the Registry at start and again
 /// each time the manifest changes, so a request by alias costs no round trip.
 /// </summary>
-public sealed partial class ModelNames(RegistryClient registry, IConnectionMultiplexer redis, ILogger<ModelNames> logger) : IHostedService
+public sealed partial class ModelAliases(RegistryClient registry, IConnectionMultiplexer redis, ILogger<ModelAliases> logger) : IHostedService
 {
     private volatile FrozenDictionary<string, string> _aliases = FrozenDictionary<string, string>.Empty;
 

@@ -1,0 +1,58 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Lamina.Gateway.Ollama;
+
+/// <summary>Answers Ollama's embed routes from the backend's <c>/v1/embeddings</c>.</summary>
+public sealed class EmbeddingRelay(GenerationRelay generation, Routing.ModelRouter router, OllamaBackendClient backend, TimeProvider time)
+{
+    /// <summary>The vectors of <paramref name="inputs"/>, in order, and the prompt tokens they took; or Ollama's error.</summary>
+    public async Task<(EmbedResult? Result, JsonHttpResult<OllamaError>? Error)> EmbedAsync(
+        string requested, IReadOnlyList<string> inputs, string? keepAlive, int? contextLength, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var (model, route) = await generation.RouteAsync(requested, keepAlive, contextLength, cancellationToken);
+        if (route.Endpoint is null)
+        {
+            return (null, OllamaError.Refused(requested, route));
+        }
+
+        var load = time.GetElapsedTime(started);
+        var body = new JsonObject { ["model"] = route.ServedModel ?? model, ["input"] = new JsonArray([.. inputs.Select(input => (JsonNode)input)]) };
+        router.Began(model);
+        try
+        {
+            using var response = await backend.PostAsync(route.Endpoint, "/v1/embeddings", body, cancellationToken);
+            if ((int)response.StatusCode is StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed or StatusCodes.Status501NotImplemented)
+            {
+                return (null, OllamaError.BadRequest(
+                    $"model \"{requested}\" does not support embeddings: its backend has no /v1/embeddings (it answered {(int)response.StatusCode} {response.ReasonPhrase})"));
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                var message = await OllamaBackendClient.ErrorMessageAsync(response, cancellationToken);
+                return (null, OllamaError.Result((int)response.StatusCode is >= 400 and < 500 and var status ? status : StatusCodes.Status500InternalServerError, message));
+            }
+
+            var answer = await JsonNode.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+            var vectors = (answer?["data"] as JsonArray ?? [])
+                .OfType<JsonObject>()
+                .OrderBy(item => item["index"]?.GetValue<int>() ?? 0)
+                .Select(item => (item["embedding"] as JsonArray ?? []).Select(value => value!.GetValue<float>()).ToArray())
+                .ToList();
+            var promptTokens = answer?["usage"]?["prompt_tokens"]?.GetValue<int>() ?? 0;
+            return (new EmbedResult(vectors, promptTokens, GenerationTally.Nanoseconds(time.GetElapsedTime(started)), GenerationTally.Nanoseconds(load)), null);
+        }
+        catch (HttpRequestException e)
+        {
+            return (null, OllamaError.Result(StatusCodes.Status502BadGateway, $"the backend of model \"{requested}\" failed: {e.Message}"));
+        }
+        finally
+        {
+            router.Ended(model);
+        }
+    }
+
+    public sealed record EmbedResult(IReadOnlyList<float[]> Embeddings, int PromptTokens, long TotalDuration, long LoadDuration);
+}

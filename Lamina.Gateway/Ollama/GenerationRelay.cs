@@ -1,0 +1,130 @@
+using Lamina.Gateway.Routing;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Lamina.Gateway.Ollama;
+
+/// <summary>
+/// Answers Ollama's chat and generate from the model's OpenAI backend: starts the model if needed,
+/// streams the backend's events back as NDJSON lines as they come (or gathers them into one
+/// answer), and ends the backend's request when the client goes.
+/// </summary>
+public sealed class GenerationRelay(
+    ModelRouter router, ModelAliases aliases, ModelGate gate, RunnerClient runner, OllamaBackendClient backend, TimeProvider time)
+{
+    public async Task<Results<EmptyHttpResult, Ok<OllamaReply>, JsonHttpResult<OllamaError>>> RelayAsync(
+        HttpContext context, GenerationCall call, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var (model, route) = await RouteAsync(call.Requested, call.KeepAlive, call.ContextLength, cancellationToken);
+        if (route.Endpoint is null)
+        {
+            return OllamaError.Refused(call.Requested, route);
+        }
+
+        using var place = await gate.EnterAsync(model, cancellationToken);
+        if (place is null)
+        {
+            context.Response.Headers.RetryAfter = gate.RetryAfterSeconds(model).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return OllamaError.Result(StatusCodes.Status429TooManyRequests, $"model \"{call.Requested}\" has too many requests waiting (Lamina:Gateway:MaxQueuePerModel); retry after the Retry-After seconds");
+        }
+
+        var tally = new GenerationTally(time, started, time.GetElapsedTime(started));
+        router.Began(model);
+        try
+        {
+            using var response = await backend.PostAsync(route.Endpoint, call.Path, call.Body(route.ServedModel ?? model), cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                var message = await OllamaBackendClient.ErrorMessageAsync(response, cancellationToken);
+                return OllamaError.Result((int)response.StatusCode is >= 400 and < 500 and var status ? status : StatusCodes.Status500InternalServerError, message);
+            }
+
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            var pieces = CompletionStream.ReadAsync(stream, cancellationToken);
+            if (!call.Stream)
+            {
+                await foreach (var piece in pieces)
+                {
+                    tally.Add(piece);
+                }
+
+                return TypedResults.Ok(tally.Finish(call.Line(Now, tally.Text.ToString(), tally.Thinking.ToString())));
+            }
+
+            await StreamAsync(context.Response, call, pieces, tally, cancellationToken);
+            return TypedResults.Empty;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client went; disposing the backend's response has ended its request too.
+            return TypedResults.Empty;
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or BackendStreamException && !context.Response.HasStarted)
+        {
+            return OllamaError.Result(StatusCodes.Status502BadGateway, $"the backend of model \"{call.Requested}\" failed: {e.Message}");
+        }
+        finally
+        {
+            router.Ended(model);
+        }
+    }
+
+    /// <summary>A chat with no messages or a generate with no prompt: loads the model, or with keep_alive 0 unloads it.</summary>
+    public async Task<Results<EmptyHttpResult, Ok<OllamaReply>, JsonHttpResult<OllamaError>>> LoadAsync(GenerationCall call, CancellationToken cancellationToken)
+    {
+        if (OllamaBody.Unloads(call.KeepAlive))
+        {
+            foreach (var candidate in OllamaNames.Candidates(call.Requested))
+            {
+                await runner.StopAsync(candidate, cancellationToken);
+            }
+
+            return TypedResults.Ok(call.Line(Now, "") with { Done = true, DoneReason = "unload" });
+        }
+
+        var (_, route) = await RouteAsync(call.Requested, call.KeepAlive, call.ContextLength, cancellationToken);
+        return route.Endpoint is null
+            ? OllamaError.Refused(call.Requested, route)
+            : TypedResults.Ok(call.Line(Now, "") with { Done = true, DoneReason = "load" });
+    }
+
+    /// <summary>The model's backend, trying each Lamina name the requested one may mean.</summary>
+    public async Task<(string Model, RouteResult Route)> RouteAsync(string requested, string? keepAlive, int? contextLength, CancellationToken cancellationToken)
+    {
+        // A manifest alias (often the model's Ollama name) comes first, then the forms Ollama clients add.
+        var candidates = OllamaNames.Candidates(requested).Select(aliases.Resolve).Distinct().ToList();
+        for (var i = 0; ; i++)
+        {
+            var route = await router.RouteAsync(candidates[i], keepAlive, contextLength, cancellationToken);
+            if (route.Status != StatusCodes.Status404NotFound || i == candidates.Count - 1)
+            {
+                return (candidates[i], route);
+            }
+        }
+    }
+
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    private async Task StreamAsync(HttpResponse response, GenerationCall call, IAsyncEnumerable<CompletionPiece> pieces, GenerationTally tally, CancellationToken cancellationToken)
+    {
+        await Ndjson.StartAsync(response, cancellationToken);
+        try
+        {
+            await foreach (var piece in pieces)
+            {
+                tally.Add(piece);
+                if (!string.IsNullOrEmpty(piece.Text) || !string.IsNullOrEmpty(piece.Thinking))
+                {
+                    await Ndjson.WriteLineAsync(response, call.Line(Now, piece.Text ?? "", piece.Thinking), cancellationToken);
+                }
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or BackendStreamException && !cancellationToken.IsCancellationRequested)
+        {
+            await Ndjson.WriteLineAsync(response, new OllamaError($"the backend of model \"{call.Requested}\" failed mid-answer: {e.Message}"), cancellationToken);
+            return;
+        }
+
+        await Ndjson.WriteLineAsync(response, tally.Finish(call.Line(Now, "")), cancellationToken);
+    }
+}

@@ -1,0 +1,23 @@
+namespace Lamina.Gateway.Ollama;
+
+/// <summary>
+/// One line of a chat or generate answer (the whole answer when not streamed): a chat carries
+/// <c>message</c>, a generate <c>response</c>; the last line has <c>done: true</c>, why it ended and
+/// Ollama's counts and durations (nanoseconds).
+/// </summary>
+public sealed record OllamaReply(string Model, DateTime CreatedAt, OllamaMessage? Message, string? Response, bool Done)
+{
+    public string? DoneReason { get; init; }
+
+    public long? TotalDuration { get; init; }
+
+    public long? LoadDuration { get; init; }
+
+    public int? PromptEvalCount { get; init; }
+
+    public long? PromptEvalDuration { get; init; }
+
+    public int? EvalCount { get; init; }
+
+    public long? EvalDuration { get; init; }
+}

@@ -1,0 +1,248 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Lamina.TestSupport.Aspire;
+using Lamina.TestSupport.Gguf;
+using OllamaSharp;
+using OllamaSharp.Models;
+using OllamaSharp.Models.Chat;
+using OllamaSharp.Models.Exceptions;
+
+namespace Lamina.AppHost.Tests;
+
+/// <summary>Ollama's own .NET client, unchanged, against the gateway's <c>/api</c>.</summary>
+[Collection(SystemCollection.Name)]
+public sealed class OllamaThroughGatewayTests(SystemFixture fixture) : IAsyncLifetime
+{
+    private const string Tiny = LaminaSystem.TinyModel;
+
+    private readonly OllamaApiClient _ollama = new(fixture.System.Gateway);
+
+    private HttpClient Gateway => fixture.System.Gateway;
+
+    private string _manifest = "";
+
+    [Fact]
+    public async Task VersionIsOneOllamaClientsUnderstand()
+    {
+        var version = await _ollama.GetVersionAsync();
+
+        Assert.True(Version.TryParse(version.ToString(), out var parsed) && parsed.Major == 0 && parsed.Minor >= 5, $"version {version}");
+        Assert.Equal("Ollama is running", await Gateway.GetStringAsync("/"));
+    }
+
+    [Fact]
+    public async Task TagsListTheModelsOnDiskUnderTheNamesChatTakes()
+    {
+        var models = (await _ollama.ListLocalModelsAsync()).ToList();
+
+        var tiny = Assert.Single(models, model => model.Name == Tiny);
+        Assert.True(tiny.Size > 0);
+        Assert.Matches("^[0-9a-f]{64}$", tiny.Digest);
+        Assert.Equal("llama", tiny.Details.Family);
+        Assert.Equal("gguf", tiny.Details.Format);
+        Assert.True(tiny.ModifiedAt > DateTime.UnixEpoch);
+        Assert.DoesNotContain(models, model => model.Name == LaminaSystem.AbsentModel);
+    }
+
+    [Fact]
+    public async Task ChatNotStreamedAnswersInOneObjectWithTheCounts()
+    {
+        var replies = await ToListAsync(_ollama.ChatAsync(Chat(Tiny, stream: false, predict: 8)));
+
+        var done = Assert.IsType<ChatDoneResponseStream>(Assert.Single(replies));
+        Assert.True(done.Done);
+        Assert.Equal(ChatRole.Assistant, done.Message.Role);
+        Assert.False(string.IsNullOrEmpty(done.Message.Content));
+        Assert.InRange(done.EvalCount, 1, 8);
+        Assert.True(done.PromptEvalCount > 0);
+        Assert.True(done.TotalDuration >= done.EvalDuration && done.EvalDuration > 0);
+    }
+
+    [Fact]
+    public async Task ChatStreamsTokensAndEndsWithDoneAndTheCounts()
+    {
+        var replies = await ToListAsync(_ollama.ChatAsync(Chat(Tiny, stream: true, predict: 12)));
+
+        Assert.True(replies.Count >= 3, $"{replies.Count} lines");
+        Assert.All(replies[..^1], reply => Assert.False(reply!.Done));
+        var done = Assert.IsType<ChatDoneResponseStream>(replies[^1]);
+        Assert.True(done.EvalCount > 0);
+        Assert.Contains(done.DoneReason, new[] { "stop", "length" });
+        Assert.False(string.IsNullOrEmpty(string.Concat(replies.Select(reply => reply!.Message.Content))));
+    }
+
+    [Fact]
+    public async Task NameWithTheLatestTagFindsTheModel()
+    {
+        var replies = await ToListAsync(_ollama.ChatAsync(Chat($"{Tiny}:latest", stream: false, predict: 2)));
+
+        Assert.Equal($"{Tiny}:latest", Assert.Single(replies)!.Model);
+    }
+
+    [Fact]
+    public async Task GenerateCompletesAPromptAndRawSkipsTheTemplate()
+    {
+        var request = new GenerateRequest { Model = Tiny, Prompt = "Once upon a time", Options = new RequestOptions { NumPredict = 6, Seed = 7 } };
+        var lines = await ToListAsync(_ollama.GenerateAsync(request));
+        var raw = await ToListAsync(_ollama.GenerateAsync(new GenerateRequest { Model = Tiny, Prompt = "Once upon a time", Raw = true, Stream = false, Options = request.Options }));
+
+        var done = Assert.IsType<GenerateDoneResponseStream>(lines[^1]);
+        Assert.True(done.EvalCount > 0);
+        Assert.False(string.IsNullOrEmpty(string.Concat(lines.Select(line => line!.Response))));
+        Assert.True(Assert.IsType<GenerateDoneResponseStream>(Assert.Single(raw)).EvalCount > 0);
+    }
+
+    [Fact]
+    public async Task RunningModelsShowTinyAfterAChatAndTheContextItAskedFor()
+    {
+        var chat = Chat(Tiny, stream: false, predict: 2);
+        chat.Options!.NumCtx = 128;
+        await ToListAsync(_ollama.ChatAsync(chat));
+
+        var running = (await _ollama.ListRunningModelsAsync()).ToList();
+
+        var tiny = Assert.Single(running, model => model.Name == Tiny);
+        Assert.Equal(128, tiny.ContextLength);
+        Assert.True(tiny.ExpiresAt > DateTime.UtcNow);
+        Assert.Equal("llama", tiny.Details.Family);
+    }
+
+    [Fact]
+    public async Task ShowGivesDetailsAndTheGgufFacts()
+    {
+        var shown = await _ollama.ShowModelAsync(new ShowModelRequest { Model = Tiny });
+
+        Assert.Equal("llama", shown.Details.Family);
+        Assert.Equal("llama", shown.Info.Architecture);
+        Assert.Contains("FROM ", shown.Modelfile);
+        using var missing = await Gateway.PostAsJsonAsync("/api/show", new { name = "no-such-model" });
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("model 'no-such-model' not found", await ErrorOf(missing));
+    }
+
+    [Fact]
+    public async Task PullFromTheOllamaRegistryReportsProgressThenSuccessAndDeleteRemovesIt()
+    {
+        using var weights = new MemoryStream();
+        TinyGguf.Write(weights);
+        fixture.Ollama.AddModel("pullme", "1b", weights.ToArray(), template: "{{ .Prompt }}");
+
+        var statuses = await ToListAsync(_ollama.PullModelAsync(new PullModelRequest { Model = "pullme:1b" }));
+
+        Assert.Equal("pulling manifest", statuses[0]!.Status);
+        Assert.Equal("success", statuses[^1]!.Status);
+        var layer = statuses.Where(status => status!.Digest is not null).ToList();
+        Assert.NotEmpty(layer);
+        Assert.All(layer, status => Assert.StartsWith("sha256:", status!.Digest));
+        Assert.True(layer[^1]!.Total >= weights.Length && layer[^1]!.Completed == layer[^1]!.Total, $"{layer[^1]!.Completed} of {layer[^1]!.Total}");
+        Assert.Equal(["verifying sha256 digest", "writing manifest", "success"], statuses[^3..].Select(status => status!.Status));
+        Assert.Contains(await _ollama.ListLocalModelsAsync(), model => model.Name == "pullme:1b");
+        var chat = await ToListAsync(_ollama.ChatAsync(Chat("pullme:1b", stream: false, predict: 2)));
+        Assert.True(Assert.Single(chat)!.Done);
+
+        await _ollama.DeleteModelAsync(new DeleteModelRequest { Model = "pullme:1b" });
+
+        Assert.DoesNotContain(await _ollama.ListLocalModelsAsync(), model => model.Name == "pullme:1b");
+        var folder = Path.Combine(fixture.System.Root, "models", "pullme:1b");
+        Assert.False(Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.gguf").Any(), "the weights outlived the delete");
+        using var again = await Gateway.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/api/delete") { Content = JsonContent.Create(new { model = "pullme:1b" }) });
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task PullOfANameTheRegistryLacksEndsWithItsError()
+    {
+        using var response = await Gateway.PostAsJsonAsync("/api/pull", new { model = "never-published:7b", stream = false });
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Contains("the Ollama registry has no 'never-published:7b'", await ErrorOf(response));
+    }
+
+    [Fact]
+    public async Task UnknownModelIsNotFoundInOllamasWords()
+    {
+        using var response = await Gateway.PostAsJsonAsync("/api/chat", new { model = "no-such-model", messages = new[] { new { role = "user", content = "hi" } } });
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("model \"no-such-model\" not found, try pulling it first", await ErrorOf(response));
+        var thrown = await Assert.ThrowsAsync<HttpRequestException>(() => ToListAsync(_ollama.ChatAsync(Chat("no-such-model", stream: true, predict: 2))));
+        Assert.Equal(HttpStatusCode.NotFound, thrown.StatusCode);
+    }
+
+    [Fact]
+    public async Task BadBodyIsRefusedNamingTheField()
+    {
+        using var response = await Gateway.PostAsync("/api/chat", new StringContent("{\"model\": \"tiny\", \"messages\": 5}", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("messages", await ErrorOf(response));
+        var thrown = await Assert.ThrowsAsync<OllamaException>(() => ToListAsync(_ollama.ChatAsync(new ChatRequest { Model = "" , Messages = [] })));
+        Assert.Contains("model is required", thrown.Message);
+    }
+
+    [Fact]
+    public async Task StreamedAnswerIsNdjsonWithOneObjectPerLineFlushedAsMade()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/generate")
+        {
+            Content = JsonContent.Create(new { model = Tiny, prompt = "Tell me a story", options = new { num_predict = 40, seed = 7 } }),
+        };
+        using var response = await Gateway.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/x-ndjson", response.Content.Headers.ContentType!.MediaType);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var lines = new List<JsonObject>();
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            lines.Add(Assert.IsType<JsonObject>(JsonNode.Parse(line)));
+        }
+
+        Assert.True(lines.Count >= 2);
+        Assert.All(lines[..^1], line => Assert.False(line["done"]!.GetValue<bool>()));
+        Assert.True(lines[^1]["done"]!.GetValue<bool>());
+        Assert.True(lines[^1]["eval_count"]!.GetValue<int>() > 0);
+        Assert.EndsWith("Z", lines[0]["created_at"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task EmbeddingsFromABackendWithoutThemSayWhy()
+    {
+        // The embedded engine has no /v1/embeddings yet: the client gets the reason, not a bare failure.
+        var thrown = await Assert.ThrowsAsync<OllamaException>(() => _ollama.EmbedAsync(new EmbedRequest { Model = Tiny, Input = ["hello"] }));
+
+        Assert.Contains("does not support embeddings", thrown.Message);
+    }
+
+    public async Task InitializeAsync() => _manifest = await File.ReadAllTextAsync(fixture.System.ManifestPath);
+
+    public async Task DisposeAsync()
+    {
+        _ollama.Dispose();
+        await fixture.RestoreManifestAsync(_manifest);
+    }
+
+    private static ChatRequest Chat(string model, bool stream, int predict) => new()
+    {
+        Model = model,
+        Messages = [new Message(ChatRole.User, "Say hello.")],
+        Stream = stream,
+        Options = new RequestOptions { NumPredict = predict, Seed = 7 },
+    };
+
+    private static async Task<string> ErrorOf(HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<JsonObject>())!["error"]!.GetValue<string>();
+
+    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
+    {
+        var list = new List<T>();
+        await foreach (var item in items)
+        {
+            list.Add(item);
+        }
+
+        return list;
+    }
+}
