@@ -40,6 +40,12 @@ public static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ModelRouter>();
         builder.Services.AddSingleton<ModelGate>();
+        builder.Services.AddSingleton<Telemetry.GatewayMetrics>();
+        builder.Services.AddSingleton<Docs.ApiDocument>();
+        foreach (var service in (string[])["registry", "runner", "downloader"])
+        {
+            builder.Services.AddHttpClient(Docs.ApiDocument.ClientName(service), client => client.BaseAddress = new($"https+http://{service}"));
+        }
         builder.Services.AddSingleton<ModelAliases>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ModelAliases>());
         builder.Services.AddHostedService<GatewayPresence>();
@@ -66,5 +72,6 @@ public static class Extensions
         }
 
         app.UseMiddleware<Security.ApiKeyGate>();
+        app.UseMiddleware<Telemetry.ModelRequestMetering>();
     }
 }

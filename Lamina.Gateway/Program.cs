@@ -11,6 +11,7 @@ app.UseApiKeys();
 app.MapDefaultEndpoints();
 app.MapOpenAiApi();
 app.MapOllamaApi();
+app.MapDocsApi();
 app.MapReverseProxy();
 app.Run();
 

@@ -21,6 +21,7 @@ public static class Extensions
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.Services.AddServiceDiscovery();
+        builder.Services.AddOpenApi();
         builder.Services.AddHostedService<OrphanWatch>();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
@@ -83,9 +84,10 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>Maps <c>/health</c> (every check) and <c>/alive</c> (liveness only).</summary>
+    /// <summary>Maps <c>/health</c> (every check), <c>/alive</c> (liveness only) and the service's OpenAPI document at <c>/openapi/v1.json</c>.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        app.MapOpenApi();
         app.MapHealthChecks(HealthEndpointPath);
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
         {

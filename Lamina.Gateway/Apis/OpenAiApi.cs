@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Lamina.Gateway.OpenAi;
 using Lamina.Gateway.Routing;
+using Lamina.Gateway.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
@@ -17,6 +18,8 @@ public static class OpenAiApi
         api.MapGet("/models", ListModels).WithName("ListOpenAiModels").WithSummary("The catalog as OpenAI's model list, with each model's state.");
         api.MapPost("/chat/completions", Forward).WithName("ChatCompletions").WithSummary("Starts the model if needed and streams its answer.");
         api.MapPost("/completions", Forward).WithName("Completions").WithSummary("Starts the model if needed and streams its completion.");
+        app.MapPost("/chat/{name}", ChatByName).WithTags("Lamina").WithName("ChatWithModel")
+            .WithSummary("lamina-llm-serve's chat: an OpenAI chat request for the named model (its body needs no model).");
         api.MapPost("/embeddings", Forward).WithName("Embeddings").WithSummary("Starts the model if needed and returns its embeddings of the input.");
         return app;
     }
@@ -63,6 +66,7 @@ public static class OpenAiApi
                 $"model '{model}' has {options.Value.MaxQueuePerModel} requests waiting already (Lamina:Gateway:MaxQueuePerModel); retry after the Retry-After seconds", "model_queue_full");
         }
 
+        ModelRequestMetering.Served(context, model, null);
         var ready = request.KeepAlive is null ? await router.FindReadyAsync(model) : null;
         if (ready is null && request.Stream)
         {
@@ -95,6 +99,7 @@ public static class OpenAiApi
             return OpenAiRefusal.Of(model, route);
         }
 
+        ModelRequestMetering.Served(context, model, route.Backend);
         if ((route.ServedModel ?? model) is var served && served != request.Model)
         {
             await ServedModelBody.RewriteAsync(context.Request, served, cancellationToken);
@@ -119,6 +124,33 @@ public static class OpenAiApi
 
         return OpenAiError.Result(StatusCodes.Status502BadGateway,
             $"the backend of model '{model}' did not answer ({error}); it may have stopped, try again", "backend_unavailable");
+    }
+
+    /// <summary>The chat body with the route's model in it, forwarded as <c>/v1/chat/completions</c>.</summary>
+    public static async Task<Results<EmptyHttpResult, JsonHttpResult<OpenAiError>>> ChatByName(
+        string name, HttpContext context, ModelRouter router, ModelAliases aliases, ModelGate gate, BackendForwarder forwarder, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
+    {
+        JsonObject? body;
+        try
+        {
+            body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: cancellationToken) as JsonObject;
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return OpenAiError.Result(StatusCodes.Status400BadRequest, $"the body is not valid JSON: {e.Message}", "invalid_request");
+        }
+
+        if (body is null)
+        {
+            return OpenAiError.Result(StatusCodes.Status400BadRequest, "the body must be a JSON object with messages", "invalid_request");
+        }
+
+        body["model"] = name;
+        var bytes = System.Text.Encoding.UTF8.GetBytes(body.ToJsonString());
+        context.Request.Body = new MemoryStream(bytes);
+        context.Request.ContentLength = bytes.Length;
+        context.Request.Path = "/v1/chat/completions";
+        return await Forward(context, router, aliases, gate, forwarder, options, cancellationToken);
     }
 
     private static async Task<RouteResult> StartAsync(ModelRouter router, string model, string? keepAlive, TimeSpan timeout, CancellationToken cancellationToken)

@@ -21,6 +21,7 @@ public sealed class GenerationRelay(
             return OllamaError.Refused(call.Requested, route);
         }
 
+        Telemetry.ModelRequestMetering.Served(context, model, route.Backend);
         using var place = await gate.EnterAsync(model, cancellationToken);
         if (place is null)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Lamina.Gateway.Routing;
+using Lamina.Gateway.Telemetry;
 
 namespace Lamina.Gateway.OpenAi;
 
@@ -49,6 +50,7 @@ public static class StartingStream
             return;
         }
 
+        ModelRequestMetering.Served(context, model, route.Backend);
         if ((route.ServedModel ?? model) is var served && served != request.Model)
         {
             await ServedModelBody.RewriteAsync(context.Request, served, aborted);

@@ -45,7 +45,7 @@ public sealed class ModelRouter(IConnectionMultiplexer redis, RunnerClient runne
         var recorded = await redis.GetDatabase().StringGetAsync(RedisKeys.Instance(model));
         return recorded.HasValue
             && JsonSerializer.Deserialize<InstanceInfo>(recorded.ToString(), LaminaJson.Options) is { IsReady: true, Endpoint: { } endpoint } ready
-            ? new RouteResult(endpoint, 200, null, ready.ServedModel) { ContextLength = ready.ContextLength }
+            ? new RouteResult(endpoint, 200, null, ready.ServedModel) { ContextLength = ready.ContextLength, Backend = ready.Backend }
             : null;
     }
 
@@ -57,7 +57,7 @@ public sealed class ModelRouter(IConnectionMultiplexer redis, RunnerClient runne
     public async Task<RouteResult> StartAsync(string model, string? keepAlive, int? contextLength, CancellationToken cancellationToken)
     {
         var (instance, status, problem) = await runner.StartAsync(model, keepAlive, contextLength, cancellationToken);
-        return new RouteResult(instance?.Endpoint, status, problem, instance?.ServedModel);
+        return new RouteResult(instance?.Endpoint, status, problem, instance?.ServedModel) { ContextLength = instance?.ContextLength, Backend = instance?.Backend };
     }
 }
 
@@ -65,4 +65,7 @@ public sealed class ModelRouter(IConnectionMultiplexer redis, RunnerClient runne
 public sealed record RouteResult(string? Endpoint, int Status, string? Problem, string? ServedModel = null)
 {
     public int? ContextLength { get; init; }
+
+    /// <summary>The backend serving it (llama.cpp, embedded, vllm, mlc), for telemetry.</summary>
+    public string? Backend { get; init; }
 }

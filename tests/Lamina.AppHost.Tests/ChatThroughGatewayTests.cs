@@ -53,6 +53,22 @@ public sealed class ChatThroughGatewayTests(SystemFixture fixture)
     }
 
     [Fact]
+    public async Task LaminaLlmServesChatRouteAnswersForTheNamedModel()
+    {
+        using var response = await Gateway.PostAsJsonAsync($"/chat/{LaminaSystem.TinyModel}", new
+        {
+            messages = new[] { new { role = "user", content = "Say hello." } },
+            max_tokens = 4,
+            ignore_eos = true,
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("chat.completion", body["object"]!.GetValue<string>());
+        Assert.Equal(4, body["usage"]!["completion_tokens"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task StreamingPassesThroughAsTheTokensAreMadeNotAllAtTheEnd()
     {
         await Gateway.PostAsync($"/models/{LaminaSystem.TinyModel}/start", null);

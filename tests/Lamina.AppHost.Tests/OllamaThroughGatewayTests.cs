@@ -208,12 +208,16 @@ public sealed class OllamaThroughGatewayTests(SystemFixture fixture) : IAsyncLif
     }
 
     [Fact]
-    public async Task EmbeddingsFromABackendWithoutThemSayWhy()
+    public async Task EmbedAndTheOlderEmbeddingsGiveTheEnginesVectors()
     {
-        // The embedded engine has no /v1/embeddings yet: the client gets the reason, not a bare failure.
-        var thrown = await Assert.ThrowsAsync<OllamaException>(() => _ollama.EmbedAsync(new EmbedRequest { Model = Tiny, Input = ["hello"] }));
+        var embedded = await _ollama.EmbedAsync(new EmbedRequest { Model = Tiny, Input = ["hello", "world"] });
+        using var older = await fixture.System.Gateway.PostAsJsonAsync("/api/embeddings", new { model = Tiny, prompt = "hello" });
+        var single = (await older.Content.ReadFromJsonAsync<JsonObject>())!["embedding"]!.AsArray().Select(x => x!.GetValue<float>()).ToArray();
 
-        Assert.Contains("does not support embeddings", thrown.Message);
+        Assert.Equal(2, embedded.Embeddings.Count);
+        Assert.NotEqual(embedded.Embeddings[0], embedded.Embeddings[1]);
+        Assert.Equal(embedded.Embeddings[0], single);
+        Assert.True(embedded.PromptEvalCount > 0);
     }
 
     public async Task InitializeAsync() => _manifest = await File.ReadAllTextAsync(fixture.System.ManifestPath);

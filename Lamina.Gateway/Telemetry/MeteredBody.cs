@@ -1,0 +1,143 @@
+using System.Buffers.Text;
+using System.Diagnostics;
+
+namespace Lamina.Gateway.Telemetry;
+
+/// <summary>
+/// Watches an answer pass on its way to the client, without holding it up: when its first byte
+/// went, how many SSE data events it had, and the token counts of the <c>usage</c> object that
+/// backends put at the end of an answer (the last chunk, or the JSON body).
+/// </summary>
+public sealed class MeteredBody(Stream inner, long startedAt) : Stream
+{
+    private const int TailBytes = 4096;
+
+    private static ReadOnlySpan<byte> DataEvent => "\ndata: {"u8;
+
+    private const int CarryBytes = 7;
+
+    private readonly byte[] _tail = new byte[TailBytes];
+    private int _tailLength;
+    // The stream's start counts as a line's start.
+    private readonly byte[] _carry = [(byte)'\n', 0, 0, 0, 0, 0, 0];
+    private int _carryLength = 1;
+
+    /// <summary>When the first byte of the answer went, since the request arrived; null when none did.</summary>
+    public TimeSpan? FirstByte { get; private set; }
+
+    /// <summary>SSE <c>data: {...}</c> events seen: a streamed answer's chunks.</summary>
+    public long Events { get; private set; }
+
+    /// <summary>The answer's own token counts: OpenAI's usage, or Ollama's prompt_eval_count and eval_count.</summary>
+    public (long? Prompt, long? Completion) Usage()
+    {
+        var tail = _tail.AsSpan(0, _tailLength);
+        return (Number(tail, "\"prompt_tokens\":"u8) ?? Number(tail, "\"prompt_eval_count\":"u8),
+            Number(tail, "\"completion_tokens\":"u8) ?? Number(tail, "\"eval_count\":"u8));
+    }
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        Watch(buffer);
+        inner.Write(buffer);
+    }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        Watch(buffer.Span);
+        await inner.WriteAsync(buffer, cancellationToken);
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush() => inner.Flush();
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+    private void Watch(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.IsEmpty)
+        {
+            return;
+        }
+
+        FirstByte ??= Stopwatch.GetElapsedTime(startedAt);
+        // An event starts a line: count "\ndata: {" in the bytes, and across the seam with the last write.
+        Span<byte> seam = stackalloc byte[2 * CarryBytes];
+        var carried = _carry.AsSpan(0, _carryLength);
+        carried.CopyTo(seam);
+        var head = bytes[..Math.Min(bytes.Length, CarryBytes)];
+        head.CopyTo(seam[carried.Length..]);
+        var joined = seam[..(carried.Length + head.Length)];
+        for (var at = joined.IndexOf(DataEvent); at >= 0 && at < carried.Length; at = Next(joined, at))
+        {
+            Events += at + DataEvent.Length > carried.Length ? 1 : 0;
+        }
+
+        for (var at = bytes.IndexOf(DataEvent); at >= 0; at = Next(bytes, at))
+        {
+            Events++;
+        }
+
+        // The next seam starts with this write's last bytes (or the seam's, when this write is short).
+        var tail = bytes.Length >= CarryBytes ? bytes[^CarryBytes..] : joined[^Math.Min(joined.Length, CarryBytes)..];
+        tail.CopyTo(_carry);
+        _carryLength = tail.Length;
+        Keep(bytes);
+    }
+
+    private static int Next(ReadOnlySpan<byte> bytes, int at) =>
+        bytes[(at + 1)..].IndexOf(DataEvent) is var next and >= 0 ? at + 1 + next : -1;
+
+    private void Keep(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length >= TailBytes)
+        {
+            bytes[^TailBytes..].CopyTo(_tail);
+            _tailLength = TailBytes;
+            return;
+        }
+
+        var overflow = _tailLength + bytes.Length - TailBytes;
+        if (overflow > 0)
+        {
+            _tail.AsSpan(overflow, _tailLength - overflow).CopyTo(_tail);
+            _tailLength -= overflow;
+        }
+
+        bytes.CopyTo(_tail.AsSpan(_tailLength));
+        _tailLength += bytes.Length;
+    }
+
+    /// <summary>The number after the last occurrence of the key, if the tail holds one.</summary>
+    private static long? Number(ReadOnlySpan<byte> tail, ReadOnlySpan<byte> key)
+    {
+        var at = tail.LastIndexOf(key);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var rest = tail[(at + key.Length)..].TrimStart(" "u8);
+        return Utf8Parser.TryParse(rest, out long value, out _) ? value : null;
+    }
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+}

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+
+namespace Lamina.Gateway.Telemetry;
+
+/// <summary>
+/// Measures every model request of either API family (OpenAI's <c>/v1</c>, Ollama's <c>/api</c>):
+/// a span around it, time to first token, tokens in and out, tokens per second and status. The
+/// handlers say which model and backend served it through <see cref="Served"/>.
+/// </summary>
+public sealed class ModelRequestMetering(RequestDelegate next, GatewayMetrics metrics)
+{
+    private static readonly string[] Metered =
+        ["/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/api/chat", "/api/generate", "/api/embed", "/api/embeddings"];
+
+    /// <summary>Tells the metering which model and backend answer this request.</summary>
+    public static void Served(HttpContext context, string model, string? backend)
+    {
+        context.Items[ModelKey] = model;
+        context.Items[BackendKey] = backend;
+        Activity.Current?.SetTag("lamina.model", model).SetTag("lamina.backend", backend);
+    }
+
+    private const string ModelKey = "lamina.model";
+    private const string BackendKey = "lamina.backend";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value;
+        var api = path is null || !HttpMethods.IsPost(context.Request.Method) ? null
+            : path.StartsWith("/chat/", StringComparison.Ordinal) ? "/chat/{name}"
+            : Array.Find(Metered, metered => path == metered);
+        if (api is null)
+        {
+            await next(context);
+            return;
+        }
+
+        using var activity = GatewayMetrics.Source.StartActivity($"POST {api}", ActivityKind.Internal);
+        var startedAt = Stopwatch.GetTimestamp();
+        var original = context.Response.Body;
+        var body = new MeteredBody(original, startedAt);
+        context.Response.Body = body;
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            context.Response.Body = original;
+            var (prompt, completion) = body.Usage();
+            var tally = new RequestTally(
+                context.Items[ModelKey] as string ?? "unknown", context.Items[BackendKey] as string, api.StartsWith("/v1", StringComparison.Ordinal) ? "openai" : api.StartsWith("/api", StringComparison.Ordinal) ? "ollama" : "lamina",
+                context.RequestAborted.IsCancellationRequested ? 499 : context.Response.StatusCode, Stopwatch.GetElapsedTime(startedAt))
+            {
+                FirstToken = body.FirstByte,
+                InputTokens = prompt,
+                OutputTokens = completion ?? (body.Events > 0 ? body.Events : null),
+            };
+            metrics.Record(tally);
+            activity?.SetTag("http.response.status_code", tally.Status)
+                .SetTag("lamina.tokens.input", tally.InputTokens)
+                .SetTag("lamina.tokens.output", tally.OutputTokens)
+                .SetTag("lamina.time_to_first_token_ms", tally.FirstToken?.TotalMilliseconds);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace Lamina.AppHost.Tests;
+
+[Collection(SystemCollection.Name)]
+public sealed class DocsThroughGatewayTests(SystemFixture fixture)
+{
+    private HttpClient Gateway => fixture.System.Gateway;
+
+    [Fact]
+    public async Task OneOpenApiDocumentDescribesEveryFamilyUnderTheGatewaysPaths()
+    {
+        var document = (await Gateway.GetFromJsonAsync<JsonObject>("/openapi/lamina.json"))!;
+
+        var paths = document["paths"]!.AsObject().Select(path => path.Key).ToHashSet();
+        Assert.Equal("Lamina", document["info"]!["title"]!.GetValue<string>());
+        Assert.Superset(
+            new HashSet<string>
+            {
+                "/v1/chat/completions", "/v1/embeddings", "/v1/models", "/api/chat", "/api/tags", "/api/pull",
+                "/models", "/models/{name}", "/manifest", "/suggest", "/models/{model}/start", "/models/{model}/stop",
+                "/instances", "/instances/{model}/logs", "/gpus", "/backends", "/downloads", "/download",
+            },
+            paths);
+        Assert.Equal("bearer", document["components"]!["securitySchemes"]!["bearer"]!["scheme"]!.GetValue<string>());
+        // Every reference points at a schema the document has.
+        var schemas = document["components"]!["schemas"]!.AsObject().Select(schema => schema.Key).ToHashSet();
+        var references = System.Text.RegularExpressions.Regex.Matches(document.ToJsonString(), "\"#/components/schemas/([^\"]+)\"").Select(match => match.Groups[1].Value);
+        Assert.All(references, reference => Assert.Contains(reference, schemas));
+    }
+
+    [Fact]
+    public async Task TheApiReferencePageIsServed()
+    {
+        using var page = await Gateway.GetAsync("/docs");
+
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<title>Lamina API</title>", await page.Content.ReadAsStringAsync());
+    }
+}
