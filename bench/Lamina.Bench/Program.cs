@@ -1,7 +1,8 @@
 using Lamina.Bench.Figures;
 
-// Each figure compares Lamina with its baseline side by side in one run and prints one line.
-IFigure[] figures = [new ColdStart(), new RegistryScale(), new Download(), new Swap()];
+// Each figure compares Lamina with its baseline side by side in one run and prints one line (a few for a
+// figure with several cases, the last its summary).
+IFigure[] figures = [new ColdStart(), new RegistryScale(), new Download(), new Swap(), new GatewayOverhead()];
 
 var wanted = args.Length == 0 ? figures : figures.Where(f => args.Contains(f.Name, StringComparer.OrdinalIgnoreCase)).ToArray();
 if (wanted.Length == 0)

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Lamina.Shared.Hosting;
 using Lamina.TestSupport.Aspire;
 
 namespace Lamina.Bench.Figures;
@@ -55,47 +54,9 @@ public sealed class ColdStart : IFigure
     /// <summary>Starts the engine as the Runner does, polls its health as the Runner does, then asks it for <paramref name="name"/>.</summary>
     internal static async Task<TimeSpan> DirectAsync(string model, string name = LaminaSystem.TinyModel)
     {
-        var port = LocalMachine.FreePort();
-        var engine = Path.Combine(AppContext.BaseDirectory, "Lamina.Engine.dll");
-        var host = LocalMachine.DotnetHost();
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(new ProcessStartInfo(host, ["exec", engine, "-m", model, "--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-a", name])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            while (true)
-            {
-                try
-                {
-                    using var health = await client.GetAsync("/health");
-                    if (health.IsSuccessStatusCode)
-                    {
-                        break;
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                    // Not listening yet.
-                }
-
-                await Task.Delay(10);
-            }
-
-            await FirstToken.ReadAsync(client, name);
-            return clock.Elapsed;
-        }
-        finally
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
+        await using var engine = await DirectEngine.StartAsync(model, name);
+        await FirstToken.ReadAsync(engine.Client, name);
+        return clock.Elapsed;
     }
 }

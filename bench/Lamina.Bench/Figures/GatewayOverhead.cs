@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Aspire.Hosting.Testing;
+using Lamina.Shared.Contracts;
+using Lamina.Shared.Manifest;
+using Lamina.TestSupport.Aspire;
+using Lamina.TestSupport.Peers;
+using StackExchange.Redis;
+
+namespace Lamina.Bench.Figures;
+
+/// <summary>
+/// What the gateway adds to a chat request. (1) Against a canned upstream, non-streaming and streaming at 1, 16
+/// and 128 clients: its added p50 and p99 and its throughput beside nginx proxying the same upstream, both
+/// measured against asking the upstream directly. (2) The tiny model end to end, through the gateway against
+/// its engine asked directly. (3) 1,000 streams open at once through the gateway. The upstream is a ready
+/// instance record written into the system's store, so the gateway routes to it as to any Runner's backend.
+/// Sides take turns in each case, so all meet the same background load.
+/// </summary>
+public sealed class GatewayOverhead : IFigure
+{
+    private const string Canned = "canned";
+    private const string SlowCanned = "canned-slow";
+    private const int Streams = 1000;
+    private const int EndToEndClients = 4;
+    private static readonly int[] Clients = [1, 16, 128];
+    private static readonly TimeSpan WarmUp = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan Round = TimeSpan.FromMilliseconds(600);
+    private static readonly TimeSpan EndToEndRound = TimeSpan.FromSeconds(1);
+    private const int Rounds = 2;
+
+    public string Name => "gateway-overhead";
+
+    public async Task<string> RunAsync()
+    {
+        await using var upstream = await CannedChatServer.StartAsync();
+        // Long enough between events that all 1,000 streams are open at once.
+        await using var slow = await CannedChatServer.StartAsync(TimeSpan.FromMilliseconds(400));
+        await using var nginx = await NginxProxy.StartAsync(upstream.BaseAddress);
+        var system = await LaminaSystem.StartAsync(LaminaSystem.PreferredStore);
+        try
+        {
+            await using var redis = await ConnectionMultiplexer.ConnectAsync((await system.App.GetConnectionStringAsync("redis"))!);
+            await RecordReadyAsync(redis.GetDatabase(), Canned, upstream.BaseAddress);
+            await RecordReadyAsync(redis.GetDatabase(), SlowCanned, slow.BaseAddress);
+            try
+            {
+                return await MeasureAsync(system, upstream, slow, nginx);
+            }
+            finally
+            {
+                await redis.GetDatabase().KeyDeleteAsync([RedisKeys.Instance(Canned), RedisKeys.Instance(SlowCanned)]);
+            }
+        }
+        finally
+        {
+            await system.DisposeAsync();
+            system.DeleteFiles();
+        }
+    }
+
+    private static async Task<string> MeasureAsync(LaminaSystem system, CannedChatServer upstream, CannedChatServer slow, NginxProxy? nginx)
+    {
+        using var direct = new ClosedLoop(upstream.BaseAddress);
+        using var gateway = new ClosedLoop(new Uri($"http://127.0.0.1:{system.GatewayPort}"));
+        using var proxy = nginx is null ? null : new ClosedLoop(nginx.BaseAddress);
+        ClosedLoop[] sides = proxy is null ? [direct, gateway] : [direct, gateway, proxy];
+
+        // The gateway's forwarding path has not run yet: past its first calls and JIT tiers before the first case
+        // (the figure's time allows no more; on a busy 2-core machine tiering goes on for tens of seconds).
+        foreach (var stream in new[] { false, true })
+        {
+            foreach (var side in sides)
+            {
+                await side.RunAsync(Body(Canned, stream), stream, 16, TimeSpan.FromSeconds(side == gateway ? 1.5 : 0.3), into: null);
+            }
+        }
+
+        List<string> lines = [];
+        List<ProxyCase> cases = [];
+        foreach (var stream in new[] { false, true })
+        {
+            foreach (var clients in Clients)
+            {
+                var tallies = await TakeTurnsAsync(sides, Body(Canned, stream), stream, clients, WarmUp, Round);
+                var measured = new ProxyCase(clients, stream, tallies[0], tallies[1], proxy is null ? null : tallies[2]);
+                cases.Add(measured);
+                lines.Add(measured.Line());
+            }
+        }
+
+        var endToEnd = await EndToEndAsync(system, gateway);
+        lines.Add($"gateway-overhead tiny end to end, {EndToEndClients} clients: gateway {endToEnd.Gateway.PerSecond:0.0} req/s, "
+            + $"direct {endToEnd.Direct.PerSecond:0.0} req/s{Errors(("gateway", endToEnd.Gateway), ("direct", endToEnd.Direct))}, {endToEnd.Ratio:0.00}x direct");
+
+        var (ok, wall) = await ManyStreamsAsync(gateway);
+        lines.Add($"gateway-overhead {Streams} streams: {ok} ok, {Streams - ok} errors in {wall.TotalSeconds:0.0} s "
+            + $"({slow.PeakOpenStreams} open at the upstream at once), {ok / (double)Streams:0.000}x ok");
+
+        lines.Add(Summary(cases, endToEnd.Ratio, ok));
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    /// <summary>A short warm-up each (connections for this many clients), then rounds in which the sides take turns, starting with a different one each round.</summary>
+    private static async Task<Tally[]> TakeTurnsAsync(ClosedLoop[] sides, byte[] body, bool stream, int clients, TimeSpan warmUp, TimeSpan round)
+    {
+        foreach (var side in sides)
+        {
+            await side.RunAsync(body, stream, clients, warmUp, into: null);
+        }
+
+        var tallies = sides.Select(_ => new Tally()).ToArray();
+        for (var turn = 0; turn < Rounds; turn++)
+        {
+            for (var i = 0; i < sides.Length; i++)
+            {
+                var side = (i + turn) % sides.Length;
+                await sides[side].RunAsync(body, stream, clients, round, tallies[side]);
+            }
+        }
+
+        return tallies;
+    }
+
+    /// <summary>Short non-streaming chats with the tiny model through the gateway, and against its engine started directly with the Runner's context.</summary>
+    private static async Task<(Tally Gateway, Tally Direct, double Ratio)> EndToEndAsync(LaminaSystem system, ClosedLoop gateway)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            model = LaminaSystem.TinyModel,
+            messages = new[] { new { role = "user", content = "Hello" } },
+            max_tokens = 16,
+            ignore_eos = true,
+        });
+        // The first request starts the model through the Runner; its record says the context it chose.
+        if (!await gateway.SendAsync(body, stream: false, new byte[16 * 1024]))
+        {
+            throw new InvalidOperationException($"gateway-overhead: a chat with '{LaminaSystem.TinyModel}' through the gateway failed; its Runner could not start it");
+        }
+
+        var instance = await system.Gateway.GetFromJsonAsync<InstanceInfo>($"/instances/{LaminaSystem.TinyModel}", LaminaJson.Options);
+        string[] context = instance?.ContextLength is { } length ? ["-c", length.ToString(CultureInfo.InvariantCulture)] : [];
+        try
+        {
+            await using var engine = await DirectEngine.StartAsync(Path.Combine(system.Root, "models", "tiny.gguf"), LaminaSystem.TinyModel, context);
+            using var direct = new ClosedLoop(engine.BaseAddress);
+            var tallies = await TakeTurnsAsync([direct, gateway], body, stream: false, EndToEndClients, TimeSpan.FromSeconds(0.5), EndToEndRound);
+            return (tallies[1], tallies[0], tallies[1].PerSecond / tallies[0].PerSecond);
+        }
+        finally
+        {
+            (await system.Gateway.PostAsync($"/models/{LaminaSystem.TinyModel}/stop", null)).EnsureSuccessStatusCode();
+        }
+    }
+
+    /// <summary>Opens <see cref="Streams"/> slow streams through the gateway at once; how many ended 200 with <c>data: [DONE]</c>, and when the last did.</summary>
+    private static async Task<(int Ok, TimeSpan Wall)> ManyStreamsAsync(ClosedLoop gateway)
+    {
+        var body = Body(SlowCanned, stream: true);
+        var clock = Stopwatch.StartNew();
+        var answers = await Task.WhenAll(Enumerable.Range(0, Streams).Select(_ => Task.Run(() => gateway.SendAsync(body, stream: true, new byte[4096]))));
+        return (answers.Count(ok => ok), clock.Elapsed);
+    }
+
+    private static string Summary(List<ProxyCase> cases, double endToEnd, int streamsOk)
+    {
+        var tail = $"end to end {(endToEnd >= 0.95 ? "at least" : "under")} 0.95x direct; {Streams} streams {(streamsOk == Streams ? "without error" : "with errors")}";
+        if (cases.Any(c => c.Nginx is null))
+        {
+            return $"gateway-overhead: nginx not installed, so no reference proxy (apt-get install nginx-light); {tail}; "
+                + $"lowest {cases.Min(c => c.Gateway.PerSecond / c.Direct.PerSecond):0.00}x direct throughput";
+        }
+
+        return $"gateway-overhead: added latency within nginx's + 0.2 ms in {cases.Count(c => c.P50Holds)}/{cases.Count} cases at p50 "
+            + $"and {cases.Count(c => c.P99Holds)}/{cases.Count} at p99, throughput at least 0.8x nginx's in {cases.Count(c => c.ThroughputHolds)}/{cases.Count}; "
+            + $"{tail}; lowest {cases.Min(c => c.NginxRatio):0.00}x nginx throughput";
+    }
+
+    internal static string Errors(params (string Side, Tally Tally)[] sides) =>
+        sides.Any(side => side.Tally.Errors > 0)
+            ? $" (errors: {string.Join(", ", sides.Where(side => side.Tally.Errors > 0).Select(side => $"{side.Side} {side.Tally.Errors}"))})"
+            : "";
+
+    private static byte[] Body(string model, bool stream) => JsonSerializer.SerializeToUtf8Bytes(new
+    {
+        model,
+        messages = new[] { new { role = "user", content = "Hello" } },
+        max_tokens = 16,
+        stream,
+    });
+
+    /// <summary>An instance record as a Runner writes it, for a backend this process serves.</summary>
+    private static Task RecordReadyAsync(IDatabase redis, string model, Uri endpoint)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var record = new InstanceInfo(model, ModelBackends.LlamaCpp, InstanceStates.Ready, endpoint.GetLeftPart(UriPartial.Authority), Environment.ProcessId, now)
+        {
+            ReadyAt = now,
+            Node = "bench/1",
+        };
+        // Longer than the figure runs, so no renewal is needed; deleted at the end.
+        return redis.StringSetAsync(RedisKeys.Instance(model), JsonSerializer.Serialize(record, LaminaJson.Options), TimeSpan.FromHours(1));
+    }
+}

@@ -1,0 +1,33 @@
+using System.Globalization;
+
+namespace Lamina.Bench.Figures;
+
+/// <summary>One load case of the gateway-overhead figure: the upstream asked directly, through the gateway, and through nginx when installed.</summary>
+internal sealed record ProxyCase(int Clients, bool Stream, Tally Direct, Tally Gateway, Tally? Nginx)
+{
+    private const double LatencyMargin = 0.2;
+    private const double ThroughputShare = 0.8;
+
+    public bool P50Holds => Nginx is not null && Gateway.P50 <= Nginx.P50 + LatencyMargin;
+
+    public bool P99Holds => Nginx is not null && Gateway.P99 <= Nginx.P99 + LatencyMargin;
+
+    public bool ThroughputHolds => NginxRatio >= ThroughputShare;
+
+    public double NginxRatio => Nginx is null ? double.NaN : Gateway.PerSecond / Nginx.PerSecond;
+
+    public string Line()
+    {
+        var head = $"gateway-overhead c={Clients} {(Stream ? "streaming" : "non-streaming")}: "
+            + $"gateway {Added(Gateway.P50 - Direct.P50)} ms p50 / {Added(Gateway.P99 - Direct.P99)} ms p99, {Gateway.PerSecond:0} req/s; ";
+        var errors = GatewayOverhead.Errors(("direct", Direct), ("gateway", Gateway), ("nginx", Nginx ?? new Tally()));
+        var direct = $"direct {Ms(Direct.P50)} / {Ms(Direct.P99)} ms, {Direct.PerSecond:0} req/s{errors}";
+        return Nginx is null
+            ? $"{head}nginx not installed (apt-get install nginx-light for its column); {direct}; {Gateway.PerSecond / Direct.PerSecond:0.00}x direct throughput"
+            : $"{head}nginx {Added(Nginx.P50 - Direct.P50)} / {Added(Nginx.P99 - Direct.P99)} ms, {Nginx.PerSecond:0} req/s; {direct}; {NginxRatio:0.00}x nginx throughput";
+    }
+
+    private static string Added(double ms) => ms.ToString("+0.00;-0.00", CultureInfo.InvariantCulture);
+
+    private static string Ms(double ms) => ms.ToString("0.00", CultureInfo.InvariantCulture);
+}
