@@ -39,6 +39,7 @@ public static class Extensions
             .WithoutResilience();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ModelRouter>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ModelRouter>());
         builder.Services.AddSingleton<ModelGate>();
         builder.Services.AddSingleton<Telemetry.GatewayMetrics>();
         builder.Services.AddSingleton<Docs.ApiDocument>();

@@ -122,6 +122,7 @@ public static class OpenAiApi
             return TypedResults.Empty;
         }
 
+        router.Forget(model);
         return OpenAiError.Result(StatusCodes.Status502BadGateway,
             $"the backend of model '{model}' did not answer ({error}); it may have stopped, try again", "backend_unavailable");
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Lamina.Shared.Contracts;
 using StackExchange.Redis;
@@ -8,18 +9,16 @@ namespace Lamina.Gateway.Routing;
 /// Finds the backend serving a model: the instance the Runner recorded in Redis when it is
 /// ready (one round trip), otherwise a start through the Runner, which all callers share.
 /// </summary>
-public sealed class ModelRouter(IConnectionMultiplexer redis, RunnerClient runner, TimeProvider time)
+public sealed class ModelRouter(IConnectionMultiplexer redis, RunnerClient runner, TimeProvider time) : IHostedService
 {
-    /// <summary>Records that a request for the model began: it counts as in use until <see cref="Ended"/> (writes nobody waits for).</summary>
-    public void Began(string model)
-    {
-        var db = redis.GetDatabase();
-        db.HashIncrement(GatewayPresence.Key, model, 1, CommandFlags.FireAndForget);
-        // A gateway that dies before its first renewal still leaves no count behind.
-        db.KeyExpire(GatewayPresence.Key, GatewayPresence.Expiry, CommandFlags.FireAndForget);
-        db.SetAdd(RedisKeys.Gateways, GatewayPresence.Id, CommandFlags.FireAndForget);
-        db.HashSet(RedisKeys.InstanceUse, model, time.GetUtcNow().ToUnixTimeMilliseconds(), flags: CommandFlags.FireAndForget);
-    }
+    /// <summary>How long a ready instance is trusted without asking Redis again; a change event forgets it sooner.</summary>
+    private static readonly TimeSpan Trusted = TimeSpan.FromSeconds(1);
+
+    private readonly ConcurrentDictionary<string, (RouteResult Route, long At)> _ready = new(StringComparer.Ordinal);
+
+    /// <summary>Records that a request for the model began: it counts as in use until <see cref="Ended"/> (a write nobody waits for).</summary>
+    public void Began(string model) =>
+        redis.GetDatabase().HashIncrement(GatewayPresence.Key, model, 1, CommandFlags.FireAndForget);
 
     /// <summary>Records that the request ended now: the model's idle time counts from here.</summary>
     public void Ended(string model)
@@ -28,6 +27,15 @@ public sealed class ModelRouter(IConnectionMultiplexer redis, RunnerClient runne
         db.HashDecrement(GatewayPresence.Key, model, 1, CommandFlags.FireAndForget);
         db.HashSet(RedisKeys.InstanceUse, model, time.GetUtcNow().ToUnixTimeMilliseconds(), flags: CommandFlags.FireAndForget);
     }
+
+    /// <summary>Forgets what is known of the model's instance, after its backend failed to answer.</summary>
+    public void Forget(string model) => _ready.TryRemove(model, out _);
+
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(RedisKeys.InstanceEvents), (_, model) => Forget(model.ToString()));
+
+    public Task StopAsync(CancellationToken cancellationToken) =>
+        redis.GetSubscriber().UnsubscribeAsync(RedisChannel.Literal(RedisKeys.InstanceEvents));
 
     /// <summary>The ready instance; a start through the Runner when there is none, or when the request sets keep_alive.</summary>
     public Task<RouteResult> RouteAsync(string model, string? keepAlive, CancellationToken cancellationToken) =>
@@ -39,14 +47,25 @@ public sealed class ModelRouter(IConnectionMultiplexer redis, RunnerClient runne
             ? ready
             : await StartAsync(model, keepAlive, contextLength, cancellationToken);
 
-    /// <summary>The model's ready instance as recorded in Redis (one round trip), or null.</summary>
+    /// <summary>The model's ready instance: known from the last second, else as recorded in Redis (one round trip); null when none is ready.</summary>
     public async Task<RouteResult?> FindReadyAsync(string model)
     {
+        if (_ready.TryGetValue(model, out var known) && time.GetElapsedTime(known.At) < Trusted)
+        {
+            return known.Route;
+        }
+
         var recorded = await redis.GetDatabase().StringGetAsync(RedisKeys.Instance(model));
-        return recorded.HasValue
-            && JsonSerializer.Deserialize<InstanceInfo>(recorded.ToString(), LaminaJson.Options) is { IsReady: true, Endpoint: { } endpoint } ready
-            ? new RouteResult(endpoint, 200, null, ready.ServedModel) { ContextLength = ready.ContextLength, Backend = ready.Backend }
-            : null;
+        if (!recorded.HasValue
+            || JsonSerializer.Deserialize<InstanceInfo>(recorded.ToString(), LaminaJson.Options) is not { IsReady: true, Endpoint: { } endpoint } ready)
+        {
+            _ready.TryRemove(model, out _);
+            return null;
+        }
+
+        var route = new RouteResult(endpoint, 200, null, ready.ServedModel) { ContextLength = ready.ContextLength, Backend = ready.Backend };
+        _ready[model] = (route, time.GetTimestamp());
+        return route;
     }
 
     /// <summary>Starts the model through the Runner (or finds it running there) and waits until it is ready.</summary>
