@@ -110,6 +110,14 @@ public static class OpenAiApi
         try
         {
             error = await forwarder.ForwardAsync(context, route.Endpoint);
+            if (error is ForwarderError.Request && !context.Response.HasStarted && context.Request.Body.CanSeek)
+            {
+                // Nothing reached the backend (it stopped since it was recorded): ask again, once, where the model runs now.
+                router.Forget(model);
+                context.Request.Body.Position = 0;
+                route = await router.FindReadyAsync(model) ?? await router.StartAsync(model, request.KeepAlive, cancellationToken);
+                error = route.Endpoint is null ? error : await forwarder.ForwardAsync(context, route.Endpoint);
+            }
         }
         finally
         {

@@ -195,6 +195,7 @@ public sealed class BackendsOnGpusTests(GpuSystemFixture fixture) : IAsyncLifeti
         finally
         {
             await database.KeyDeleteAsync(["lamina:instance:tiny", "lamina:instance:tiny:starting"]);
+            await redis.GetSubscriber().PublishAsync(RedisChannel.Literal("lamina:events:instances"), "tiny");
             elsewhere.Kill();
             await elsewhere.WaitForExitAsync();
         }

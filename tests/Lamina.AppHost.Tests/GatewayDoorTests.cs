@@ -59,19 +59,20 @@ public sealed partial class GatewayDoorTests(GpuSystemFixture fixture) : IAsyncL
     [Fact]
     public async Task BeyondTheModelsQueueARequestGetsTooManyRequestsWithRetryAfter()
     {
-        await ReadStreamAsync(Chat("tiny", stream: true));
-        // One answers (tokens come every 100 ms), one waits, the third has no place.
-        var first = ReadStreamAsync(Chat("tiny", stream: true));
-        await Task.Delay(150);
-        var second = ReadStreamAsync(Chat("tiny", stream: true));
-        await Task.Delay(150);
+        await using var slow = await SlowModel.StartAsync(fixture);
+        // One answers (a token a second), one waits, the third has no place.
+        using var first = await SendAsync(Gateway, Chat(SlowModel.Name, stream: true));
+        using var reader = new StreamReader(await first.Content.ReadAsStreamAsync());
+        Assert.StartsWith("data: {", await reader.ReadLineAsync());
+        var second = ReadStreamAsync(Chat(SlowModel.Name, stream: true));
+        await Task.Delay(500);
 
-        using var third = await Gateway.PostAsJsonAsync("/v1/chat/completions", Chat("tiny", stream: true));
+        using var third = await Gateway.PostAsJsonAsync("/v1/chat/completions", Chat(SlowModel.Name, stream: true));
 
         Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
         Assert.True(third.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
         Assert.Equal("model_queue_full", (await third.Content.ReadFromJsonAsync<JsonObject>())!["error"]!["code"]!.GetValue<string>());
-        Assert.EndsWith("data: [DONE]\n\n", await first);
+        Assert.EndsWith("data: [DONE]\n\n", await reader.ReadToEndAsync());
         Assert.EndsWith("data: [DONE]\n\n", await second);
     }
 
@@ -99,48 +100,26 @@ public sealed partial class GatewayDoorTests(GpuSystemFixture fixture) : IAsyncL
     [Fact]
     public async Task AClientThatLeavesMidStreamCancelsTheBackendsRequest()
     {
-        // A server that makes a token a second, recorded as a ready instance, as a Runner records one.
-        var port = LocalMachine.FreePort();
-        var start = new ProcessStartInfo(Path.Combine(fixture.Fakes, "llama-server"), ["-m", "slow.gguf", "--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "-a", "slow"])
+        await using var slow = await SlowModel.StartAsync(fixture);
+        // Without draining, disposing the response closes the connection as a client that goes away does.
+        using var leaving = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = Gateway.BaseAddress };
+        leaving.DefaultRequestHeaders.Authorization = new("Bearer", GpuSystemFixture.UserKey);
+        using (var response = await SendAsync(leaving, Chat(SlowModel.Name, stream: true)))
         {
-            Environment = { ["LAMINA_FAKE_RECORD_DIR"] = fixture.Records, ["LAMINA_FAKE_LOAD_MS"] = "0", ["LAMINA_FAKE_TOKEN_MS"] = "1000" },
-        };
-        using var slow = Process.Start(start)!;
-        await using var redis = await ConnectionMultiplexer.ConnectAsync((await fixture.System.App.GetConnectionStringAsync("redis"))!);
-        var record = new JsonObject
-        {
-            ["model"] = "slow", ["backend"] = "llama.cpp", ["state"] = "ready", ["endpoint"] = $"http://127.0.0.1:{port}",
-            ["pid"] = slow.Id, ["started_at"] = DateTimeOffset.UtcNow, ["node"] = "elsewhere/1",
-        };
-        await redis.GetDatabase().StringSetAsync("lamina:instance:slow", record.ToJsonString(), TimeSpan.FromMinutes(1));
-        try
-        {
-            using var leaving = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = Gateway.BaseAddress };
-            leaving.DefaultRequestHeaders.Authorization = new("Bearer", GpuSystemFixture.UserKey);
-            Assert.True(await Eventually.TrueAsync(async () =>
-            {
-                try
-                {
-                    using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = JsonContent.Create(Chat("slow", stream: true)) };
-                    using var response = await leaving.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-                    using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-                    return response.IsSuccessStatusCode && (await reader.ReadLineAsync())?.StartsWith("data: {", StringComparison.Ordinal) == true;
-                }
-                catch (HttpRequestException)
-                {
-                    return false;
-                }
-            }, TimeSpan.FromSeconds(20)));
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+            Assert.StartsWith("data: {", await reader.ReadLineAsync());
+        }
 
-            Assert.True(await Eventually.TrueAsync(
-                () => Task.FromResult(FakeBackends.ReadRecords(fixture.Records).Single(r => r.Pid == slow.Id).Events.Contains("cancelled")), TimeSpan.FromSeconds(5)));
-        }
-        finally
-        {
-            await redis.GetDatabase().KeyDeleteAsync("lamina:instance:slow");
-            slow.Kill();
-            await slow.WaitForExitAsync();
-        }
+        Assert.True(await Eventually.TrueAsync(
+            () => Task.FromResult(FakeBackends.ReadRecords(fixture.Records).Single(r => r.Pid == slow.Pid).Events.Contains("cancelled")), TimeSpan.FromSeconds(5)));
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, object chat)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = JsonContent.Create(chat) };
+        var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.True(response.IsSuccessStatusCode, $"{response.StatusCode}");
+        return response;
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Lamina.Shared.Hosting;
 using Lamina.TestSupport.Gguf;
@@ -103,6 +104,12 @@ public sealed class LaminaSystem : IAsyncDisposable
             .SetMinimumLevel(LogLevel.Warning)
             .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
             .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error));
+        // No dashboard runs under test: exporting telemetry to it would cost every service failed connections.
+        foreach (var project in builder.Resources.OfType<ProjectResource>())
+        {
+            project.Annotations.Add(new EnvironmentCallbackAnnotation(environment => environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = ""));
+        }
+
         var app = await builder.BuildAsync(cancellationToken);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromMinutes(3));
