@@ -22,16 +22,35 @@ public static class InstancesApi
         return app;
     }
 
-    public static Ok<InstanceList> List(InstanceManager manager)
+    public static async Task<Ok<InstanceList>> List(InstanceManager manager, UsageRecords usage)
     {
-        var instances = manager.List().OrderBy(instance => instance.Model, StringComparer.Ordinal).ToList();
+        var instances = await WithUseAsync(manager.List().OrderBy(instance => instance.Model, StringComparer.Ordinal).ToList(), usage);
         return TypedResults.Ok(new InstanceList(instances, instances.Count));
     }
 
-    public static Results<Ok<InstanceInfo>, ProblemHttpResult> Get(string model, InstanceManager manager) =>
+    public static async Task<Results<Ok<InstanceInfo>, ProblemHttpResult>> Get(string model, InstanceManager manager, UsageRecords usage) =>
         manager.Find(model) is { } instance
-            ? TypedResults.Ok(instance)
+            ? TypedResults.Ok((await WithUseAsync([instance], usage))[0])
             : TypedResults.Problem($"model '{model}' is not running; start it with POST /models/{model}/start", statusCode: StatusCodes.Status404NotFound, title: "Not running");
+
+    /// <summary>The instances with when a request last used them and how many use them now, as the gateways recorded it.</summary>
+    private static async Task<List<InstanceInfo>> WithUseAsync(List<InstanceInfo> instances, UsageRecords usage)
+    {
+        try
+        {
+            var used = await usage.ReadAsync([.. instances.Select(instance => instance.Model)]);
+            return [.. instances.Select((instance, i) => instance with
+            {
+                LastUsed = used[i].LastUsed == DateTimeOffset.MinValue ? null : used[i].LastUsed,
+                InFlight = used[i].InFlight,
+            })];
+        }
+        catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            // Without the store the instances are still worth listing.
+            return instances;
+        }
+    }
 
     /// <summary>The last lines; with <c>?follow=true</c>, server-sent events of them and each new line until the backend ends.</summary>
     public static Results<Ok<InstanceLogs>, ServerSentEventsResult<string>, ProblemHttpResult> Logs(

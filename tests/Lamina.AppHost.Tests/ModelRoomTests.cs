@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -25,6 +26,9 @@ public sealed class ModelRoomTests(SystemFixture fixture) : IAsyncLifetime
         await ChatAsync("room-c");
 
         Assert.Equal(["room-a", "room-c"], await LoadedAsync());
+        var used = (await Gateway.GetFromJsonAsync<JsonObject>("/instances/room-a"))!;
+        Assert.InRange(DateTimeOffset.Parse(used["last_used"]!.GetValue<string>(), CultureInfo.InvariantCulture), DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddSeconds(1));
+        Assert.Equal(0, used["in_flight"]!.GetValue<long>());
     }
 
     [Fact]
