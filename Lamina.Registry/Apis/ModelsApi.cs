@@ -137,6 +137,8 @@ public static class ModelsApi
         [FromQuery(Name = "delete_files")] bool deleteFiles = false)
     {
         var files = catalog.Manifest.Models.TryGetValue(name, out var model) ? catalog.Describe(model) : null;
+        // A model pulled from an Ollama registry keeps its template, system and params layers beside its GGUF.
+        var layers = (model?.Raw["ollama_layers"] as JsonObject ?? []).Select(layer => layer.Value?.ToString()).OfType<string>().ToList();
         var result = await writer.RemoveAsync(name, context.Request.Headers.IfMatch.FirstOrDefault(), cancellationToken);
         context.Response.Headers.ETag = result.Version;
         if (Refused(result) is { } refused)
@@ -147,6 +149,15 @@ public static class ModelsApi
         if (deleteFiles && files?.ResolvedPath is { } path && ModelPaths.Resolve(catalog.ModelsDir, files.Path).Path is not null)
         {
             ModelFiles.Delete(path, catalog.ModelsDir);
+            foreach (var layer in layers)
+            {
+                if (ModelPaths.Resolve(catalog.ModelsDir, layer).Path is { } layerPath && File.Exists(layerPath))
+                {
+                    ModelFiles.Delete(layerPath, catalog.ModelsDir);
+                }
+            }
+
+            ModelFiles.DeleteFolderIfEmpty(Path.GetDirectoryName(path), catalog.ModelsDir);
         }
 
         return TypedResults.NoContent();

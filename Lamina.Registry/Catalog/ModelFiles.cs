@@ -23,6 +23,15 @@ public static class ModelFiles
         }
     }
 
+    /// <summary>Removes the model's own folder once its files are gone; never the models folder itself or anything outside it.</summary>
+    public static void DeleteFolderIfEmpty(string? folder, string modelsDir)
+    {
+        if (folder is not null && ModelPaths.IsInside(modelsDir, folder) && Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any())
+        {
+            Directory.Delete(folder);
+        }
+    }
+
     /// <summary>Bytes on disk: the file, or every file under the folder; null when neither is there.</summary>
     public static long? SizeOf(string? path)
     {

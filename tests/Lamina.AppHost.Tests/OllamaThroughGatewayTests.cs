@@ -146,7 +146,8 @@ public sealed class OllamaThroughGatewayTests(SystemFixture fixture) : IAsyncLif
 
         Assert.DoesNotContain(await _ollama.ListLocalModelsAsync(), model => model.Name == "pullme:1b");
         var folder = Path.Combine(fixture.System.Root, "models", "pullme:1b");
-        Assert.False(Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.gguf").Any(), "the weights outlived the delete");
+        // The weights, the template layer kept beside them, and their folder.
+        Assert.False(Directory.Exists(folder), $"files outlived the delete: {(Directory.Exists(folder) ? string.Join(", ", Directory.EnumerateFileSystemEntries(folder)) : "")}");
         using var again = await Gateway.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/api/delete") { Content = JsonContent.Create(new { model = "pullme:1b" }) });
         Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
     }
