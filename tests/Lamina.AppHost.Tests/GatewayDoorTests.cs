@@ -88,6 +88,22 @@ public sealed partial class GatewayDoorTests(GpuSystemFixture fixture) : IAsyncL
     }
 
     [Fact]
+    public async Task OneTraceSpansTheGatewayTheRunnersStartAndTheBackendsAnswer()
+    {
+        var trace = Convert.ToHexStringLower(global::System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = JsonContent.Create(Chat("tiny", stream: false)) };
+        request.Headers.Add("traceparent", $"00-{trace}-{Convert.ToHexStringLower(global::System.Security.Cryptography.RandomNumberGenerator.GetBytes(8))}-01");
+
+        using var response = await Gateway.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var traced = fixture.RecordOf("llama-server", Path.Combine(fixture.Models, "tiny.gguf"))!.Events.Where(e => e.StartsWith($"trace 00-{trace}-", StringComparison.Ordinal)).ToList();
+        // The Runner's readiness checks ran in the start the gateway asked for; the chat came from the gateway.
+        Assert.Contains(traced, e => e.EndsWith(" /health", StringComparison.Ordinal));
+        Assert.Contains(traced, e => e.EndsWith(" /v1/chat/completions", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task AnAliasReachesItsModelUnderTheNameItsBackendServes()
     {
         // vLLM answers 404 to any model but its --served-model-name.

@@ -15,6 +15,9 @@ internal static class BackendGates
         app.Use((context, next) =>
         {
             recorder.Event($"request {context.Request.Path}");
+            // W3C trace context, so tests can see one trace span the gateway, the Runner and the backend.
+            if (context.Request.Headers.TryGetValue("traceparent", out var traceParent))
+                recorder.Event($"trace {traceParent} {context.Request.Path}");
             return next(context);
         });
 
