@@ -54,6 +54,21 @@ public sealed class AppModelTests
     }
 
     [Theory]
+    [InlineData(null, "localhost")]
+    [InlineData("--Lamina:Gateway:ApiKeys=key-1,key-2", "0.0.0.0")]
+    public async Task WithoutKeysTheGatewayListensOnThisMachineOnlyAndItAloneIsExternal(string? keys, string host)
+    {
+        await using var app = await BuildAsync(["--Lamina:Store=embedded", .. keys is null ? Array.Empty<string>() : [keys]]);
+
+        var endpoints = app.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ProjectResource>()
+            .SelectMany(project => project.Annotations.OfType<EndpointAnnotation>().Select(endpoint => (Project: project.Name, Endpoint: endpoint)))
+            .ToList();
+
+        Assert.Equal(host, endpoints.Single(e => e.Project == "gateway" && e.Endpoint.Name == "http").Endpoint.TargetHost);
+        Assert.Equal(["gateway"], endpoints.Where(e => e.Endpoint.IsExternal).Select(e => e.Project).Distinct());
+    }
+
+    [Theory]
     [InlineData("--Lamina:Store=floppy", "Lamina:Store")]
     [InlineData("--Lamina:GatewayPort=99999", "Lamina:GatewayPort")]
     public async Task BadSettingIsRefusedNamingTheKey(string argument, string key)
