@@ -165,7 +165,7 @@ public sealed class DownloadQueue(IConnectionMultiplexer redis, IOptions<Downloa
         {
             await Db.HashSetAsync(RedisKeys.Checksums, path, JsonSerializer.Serialize(ChecksumVerdict.Of(new FileInfo(path), sha256), LaminaJson.Options));
         }
-        catch (RedisException)
+        catch (Exception e) when (e is RedisException or TimeoutException)
         {
             // Only a saving: without it the Registry hashes the file itself.
         }

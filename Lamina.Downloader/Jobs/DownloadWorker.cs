@@ -69,7 +69,7 @@ public sealed partial class DownloadWorker(
         {
             return await queue.ClaimAsync(_worker);
         }
-        catch (RedisException e)
+        catch (Exception e) when (e is RedisException or TimeoutException)
         {
             LogStoreAway(logger, e.Message);
             return null;
@@ -140,7 +140,7 @@ public sealed partial class DownloadWorker(
                         await job.CancelAsync();
                     }
                 }
-                catch (RedisException e)
+                catch (Exception e) when (e is RedisException or TimeoutException)
                 {
                     // The transfer does not need the store; the lease is renewed once it is back.
                     LogStoreAway(logger, e.Message);
@@ -173,7 +173,7 @@ public sealed partial class DownloadWorker(
                     _suspects.Clear();
                     _suspects.UnionWith(orphans);
                 }
-                catch (RedisException e)
+                catch (Exception e) when (e is RedisException or TimeoutException)
                 {
                     LogStoreAway(logger, e.Message);
                 }

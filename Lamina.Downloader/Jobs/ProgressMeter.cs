@@ -46,7 +46,7 @@ internal sealed partial class ProgressMeter : IAsyncDisposable
                 {
                     await _queue.SaveAsync(Measure());
                 }
-                catch (RedisException e)
+                catch (Exception e) when (e is RedisException or TimeoutException)
                 {
                     // The store is away (restarting): the transfer goes on, and the next report catches up.
                     LogUnreported(_logger, _job.Id, e.Message);

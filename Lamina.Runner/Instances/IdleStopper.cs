@@ -37,7 +37,7 @@ public sealed partial class IdleStopper(InstanceManager instances, UsageRecords 
                     }
                 }
             }
-            catch (RedisException e)
+            catch (Exception e) when (e is RedisException or TimeoutException)
             {
                 // Without the record of use, nothing is stopped as idle: better loaded than cut off.
                 LogStoreAway(logger, e.Message);
