@@ -165,18 +165,7 @@ public sealed class BackendsOnGpusTests(GpuSystemFixture fixture) : IAsyncLifeti
         {
             var start = Gateway.PostAsync("/models/tiny/start", null);
             // The other Runner records its instance once the server is ready, as this one does.
-            using var probe = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            Assert.True(await Eventually.TrueAsync(async () =>
-            {
-                try
-                {
-                    return (await probe.GetAsync("/health")).IsSuccessStatusCode;
-                }
-                catch (HttpRequestException)
-                {
-                    return false;
-                }
-            }, TimeSpan.FromSeconds(20)));
+            await SlowModel.WaitHealthyAsync(port);
             Assert.False(start.IsCompleted);
             var record = new JsonObject
             {

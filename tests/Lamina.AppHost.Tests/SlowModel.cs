@@ -33,6 +33,21 @@ public sealed class SlowModel : IAsyncDisposable
             Environment = { ["LAMINA_FAKE_RECORD_DIR"] = fixture.Records, ["LAMINA_FAKE_LOAD_MS"] = "0", ["LAMINA_FAKE_TOKEN_MS"] = "1000" },
         };
         var process = Process.Start(start)!;
+        await WaitHealthyAsync(port);
+
+        var redis = await ConnectionMultiplexer.ConnectAsync((await fixture.System.App.GetConnectionStringAsync("redis"))!);
+        var record = new JsonObject
+        {
+            ["model"] = Name, ["backend"] = "llama.cpp", ["state"] = "ready", ["endpoint"] = $"http://127.0.0.1:{port}",
+            ["pid"] = process.Id, ["started_at"] = DateTimeOffset.UtcNow, ["node"] = "elsewhere/1",
+        };
+        await redis.GetDatabase().StringSetAsync(RedisKeys(), record.ToJsonString(), TimeSpan.FromMinutes(1));
+        return new SlowModel(process, redis);
+    }
+
+    /// <summary>Waits until the server on the port answers <c>/health</c> with 200, as a Runner does before it records an instance.</summary>
+    public static async Task WaitHealthyAsync(int port)
+    {
         using var probe = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         Assert.True(await Eventually.TrueAsync(async () =>
         {
@@ -44,16 +59,7 @@ public sealed class SlowModel : IAsyncDisposable
             {
                 return false;
             }
-        }, TimeSpan.FromSeconds(20)));
-
-        var redis = await ConnectionMultiplexer.ConnectAsync((await fixture.System.App.GetConnectionStringAsync("redis"))!);
-        var record = new JsonObject
-        {
-            ["model"] = Name, ["backend"] = "llama.cpp", ["state"] = "ready", ["endpoint"] = $"http://127.0.0.1:{port}",
-            ["pid"] = process.Id, ["started_at"] = DateTimeOffset.UtcNow, ["node"] = "elsewhere/1",
-        };
-        await redis.GetDatabase().StringSetAsync(RedisKeys(), record.ToJsonString(), TimeSpan.FromMinutes(1));
-        return new SlowModel(process, redis);
+        }, TimeSpan.FromSeconds(20)), $"nothing healthy on port {port}");
     }
 
     private static string RedisKeys() => $"lamina:instance:{Name}";
