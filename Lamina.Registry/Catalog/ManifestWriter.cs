@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Lamina.Shared.Contracts;
 using Lamina.Shared.Manifest;
+using StackExchange.Redis;
 
 namespace Lamina.Registry.Catalog;
 
@@ -9,7 +11,7 @@ namespace Lamina.Registry.Catalog;
 /// If-Match version, validated before they land, and atomic (a temporary file renamed over the
 /// manifest), so no reader ever sees half a file and no concurrent update is lost.
 /// </summary>
-public sealed class ManifestWriter(ModelCatalog catalog)
+public sealed class ManifestWriter(ModelCatalog catalog, IConnectionMultiplexer redis)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -41,7 +43,12 @@ public sealed class ManifestWriter(ModelCatalog catalog)
             var temporary = catalog.ManifestPath + $".{Environment.ProcessId}.tmp";
             await File.WriteAllTextAsync(temporary, result.Text, cancellationToken);
             File.Move(temporary, catalog.ManifestPath, overwrite: true);
-            catalog.Refresh();
+            if (catalog.Refresh())
+            {
+                // The watcher finds the file already read, so this write announces the new version itself.
+                redis.GetDatabase().Publish(RedisChannel.Literal(RedisKeys.ManifestEvents), catalog.Current.ETag, CommandFlags.FireAndForget);
+            }
+
             var outcome = result.Outcome == ManifestEditOutcome.Added ? WriteStatus.Created : WriteStatus.Written;
             return new WriteResult(outcome, catalog.Current.ETag, []);
         }
