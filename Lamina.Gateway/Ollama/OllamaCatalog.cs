@@ -7,7 +7,7 @@ using Lamina.Shared.Manifest;
 namespace Lamina.Gateway.Ollama;
 
 /// <summary>Lamina's catalog and running instances in the shapes of Ollama's list, ps and show.</summary>
-public sealed class OllamaCatalog(RegistryClient registry, RunnerClient runner, TimeProvider time)
+public sealed class OllamaCatalog(RegistryClient registry, RunnerClient runner, ModelAliases aliases, TimeProvider time)
 {
     // What Ollama shows for a model that never unloads.
     private static readonly DateTime _never = new(2318, 1, 1, 0, 0, 0, DateTimeKind.Utc);
@@ -40,7 +40,8 @@ public sealed class OllamaCatalog(RegistryClient registry, RunnerClient runner, 
     /// <summary>The first catalog entry the requested name may mean; null when none.</summary>
     public async Task<JsonObject?> FindAsync(string requested, CancellationToken cancellationToken)
     {
-        foreach (var candidate in OllamaNames.Candidates(requested))
+        // A manifest alias (often the model's Ollama name) first, then the forms Ollama clients add.
+        foreach (var candidate in OllamaNames.Candidates(requested).Select(aliases.Resolve).Distinct())
         {
             if (ModelNames.IsValid(candidate) && await registry.FindModelAsync(candidate, cancellationToken) is { } entry)
             {

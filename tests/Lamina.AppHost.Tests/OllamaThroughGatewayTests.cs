@@ -82,6 +82,30 @@ public sealed class OllamaThroughGatewayTests(SystemFixture fixture) : IAsyncLif
     }
 
     [Fact]
+    public async Task AManifestAliasFindsItsModelForShowAndChat()
+    {
+        using var put = await fixture.System.Gateway.PutAsJsonAsync("/models/aliased", new { path = "tiny.gguf", backend = "embedded", aliases = new[] { "tiny-ollama:1b" } });
+        Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+
+        // The gateway reads aliases again when the Registry announces the new manifest.
+        Assert.True(await Eventually.TrueAsync(async () =>
+        {
+            try
+            {
+                return (await _ollama.ShowModelAsync(new ShowModelRequest { Model = "tiny-ollama:1b" })).Details?.Family is not null;
+            }
+            catch (Exception e) when (e is OllamaException or HttpRequestException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(5)));
+        var chat = await ToListAsync(_ollama.ChatAsync(Chat("tiny-ollama:1b", stream: false, predict: 2)));
+
+        Assert.True(Assert.Single(chat)!.Done);
+        await fixture.System.Gateway.PostAsync("/models/aliased/stop", null);
+    }
+
+    [Fact]
     public async Task GenerateCompletesAPromptAndRawSkipsTheTemplate()
     {
         var request = new GenerateRequest { Model = Tiny, Prompt = "Once upon a time", Options = new RequestOptions { NumPredict = 6, Seed = 7 } };
