@@ -14,11 +14,8 @@ public sealed class BackendProbe(TimeProvider time) : IDisposable
     /// <summary>
     /// True once <paramref name="readiness"/> answers 200 (llama-server answers 503 while it loads, vLLM and MLC
     /// refuse connections until loaded); false when the process exited first. Throws <see cref="TimeoutException"/> past the deadline.
+    /// <paramref name="answering"/> runs once, when the backend first answers without being ready (llama-server's 503 while it loads).
     /// </summary>
-    public async Task<bool> WaitReadyAsync(string readiness, BackendProcess process, TimeSpan timeout, CancellationToken cancellationToken) =>
-        await WaitReadyAsync(readiness, process, timeout, answering: null, cancellationToken);
-
-    /// <summary>As above; <paramref name="answering"/> runs once, when the backend first answers without being ready (llama-server's 503 while it loads).</summary>
     public async Task<bool> WaitReadyAsync(string readiness, BackendProcess process, TimeSpan timeout, Action? answering, CancellationToken cancellationToken)
     {
         var health = new Uri(readiness);
