@@ -24,13 +24,18 @@ public sealed partial class InstanceManager
             var room = await RoomAsync(loaded, fresh, cancellationToken);
             fresh = true;
             var (placement, problem) = PlacementPlanner.Place(backend, traits, need, choice, gpuLayers, room);
-            var idle = await IdleByLastUseAsync(loaded);
             var tooMany = loaded.Count >= options.Value.MaxLoadedModels;
+            var betterOnGpu = placement is { RamBytes: > 0 } && traits.Gpu && room.Gpus.Count > 0;
+            if (!tooMany && placement is not null && !betterOnGpu)
+            {
+                // It fits as it should: no model's use needs reading, which costs the store a round trip.
+                return (placement, null);
+            }
+
+            var idle = await IdleByLastUseAsync(loaded);
             IReadOnlyList<Instance> victims = tooMany
                 ? idle.Take(1).ToList()
-                : placement is null || (placement.RamBytes > 0 && traits.Gpu && room.Gpus.Count > 0)
-                    ? FewestToStop(idle, backend, traits, need, choice, gpuLayers, room, placement)
-                    : [];
+                : FewestToStop(idle, backend, traits, need, choice, gpuLayers, room, placement);
             if (victims.Count == 0)
             {
                 return placement is not null && !tooMany
