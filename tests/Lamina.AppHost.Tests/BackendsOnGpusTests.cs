@@ -139,6 +139,19 @@ public sealed class BackendsOnGpusTests(GpuSystemFixture fixture) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task AContextOfNoTokensIsRefusedNamingTheField()
+    {
+        using var start = await Gateway.PostAsJsonAsync("/models/tiny/start", new { context_length = 0 });
+        using var estimate = await Gateway.GetAsync("/models/tiny?context_length=0");
+
+        Assert.Equal(HttpStatusCode.BadRequest, start.StatusCode);
+        Assert.Contains("context_length is 0", await start.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, estimate.StatusCode);
+        Assert.Contains("context_length is 0", await estimate.Content.ReadAsStringAsync());
+        Assert.Empty(await LoadedAsync());
+    }
+
+    [Fact]
     public async Task WhenTheRamBudgetRunsOutTheLeastRecentlyUsedModelOnTheCpuStops()
     {
         await ChatAsync("cpu-a");
