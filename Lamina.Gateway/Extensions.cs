@@ -12,7 +12,8 @@ public static class Extensions
     /// <summary>Adds the REST routes to the services, model routing, the chat forwarder and Ollama's API.</summary>
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddRedisClient("redis");
+        // The gateway's store calls are bookkeeping (batched use, a ready check a second per model), not part of a request: no spans for them.
+        builder.AddRedisClient("redis", settings => settings.DisableTracing = true);
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
         // Twice the routes' own limit, so a body over it gets their clear 413 rather than a dropped connection.
@@ -38,6 +39,7 @@ public static class Extensions
             })
             .WithoutResilience();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ModelUse>();
         builder.Services.AddSingleton<ModelRouter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ModelRouter>());
         builder.Services.AddSingleton<ModelGate>();

@@ -1,6 +1,7 @@
 using Lamina.Gateway;
 using Lamina.Gateway.Apis;
 
+GatewayRuntime.PreferInlineSocketCompletions();
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddApplicationServices();

@@ -24,8 +24,9 @@ public sealed class BackendForwarder(IHttpForwarder forwarder) : IDisposable
         ConnectTimeout = TimeSpan.FromSeconds(15),
     });
 
+    /// <summary>Headers pass as they came, without X-Forwarded-*: backends listen on loopback for Lamina alone, and nothing of theirs reads them.</summary>
     public ValueTask<ForwarderError> ForwardAsync(HttpContext context, string endpoint) =>
-        forwarder.SendAsync(context, endpoint, _client, RequestConfig, HttpTransformer.Default);
+        forwarder.SendAsync(context, endpoint, _client, RequestConfig, HttpTransformer.Empty);
 
     /// <summary>A request of the gateway's own to a backend, on the same pooled connections.</summary>
     public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>

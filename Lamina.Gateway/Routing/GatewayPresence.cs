@@ -4,13 +4,17 @@ using StackExchange.Redis;
 namespace Lamina.Gateway.Routing;
 
 /// <summary>
-/// Keeps this gateway's count of requests in flight from expiring while it lives. When the gateway
-/// dies mid-request its counts expire with it, so no model stays "busy" forever.
+/// Writes this gateway's use of models (<see cref="ModelUse"/>) to the store as it changes, and keeps
+/// its counts of requests in flight from expiring while it lives. When the gateway dies mid-request its
+/// counts expire with it, so no model stays "busy" forever.
 /// </summary>
-public sealed partial class GatewayPresence(IConnectionMultiplexer redis, TimeProvider time, ILogger<GatewayPresence> logger) : BackgroundService
+public sealed partial class GatewayPresence(ModelUse use, IConnectionMultiplexer redis, TimeProvider time, ILogger<GatewayPresence> logger) : BackgroundService
 {
     /// <summary>How often the counts are renewed; they expire after three times this.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often changed counts are written: how stale the Runners' view of this gateway's requests can be.</summary>
+    public static readonly TimeSpan WriteInterval = TimeSpan.FromMilliseconds(100);
 
     public static TimeSpan Expiry => Interval * 3;
 
@@ -24,22 +28,49 @@ public sealed partial class GatewayPresence(IConnectionMultiplexer redis, TimePr
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval, time);
-        do
+        var renewed = long.MinValue;
+        var away = false;
+        while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var db = redis.GetDatabase();
-                await db.HashSetAsync(Key, AliveField, time.GetUtcNow().ToUnixTimeMilliseconds());
-                await db.KeyExpireAsync(Key, Expiry);
-                await db.SetAddAsync(RedisKeys.Gateways, Id);
+                if (renewed == long.MinValue || time.GetElapsedTime(renewed) >= Interval)
+                {
+                    await RenewAsync();
+                    renewed = time.GetTimestamp();
+                }
+
+                await use.WriteAsync();
+                away = false;
             }
             catch (Exception e) when (e is RedisException or TimeoutException)
             {
-                LogStoreAway(logger, e.Message);
+                if (!away)
+                {
+                    LogStoreAway(logger, e.Message);
+                }
+
+                away = true;
+                renewed = long.MinValue;
+            }
+
+            try
+            {
+                await use.WaitAsync(away ? Interval : WriteInterval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private async Task RenewAsync()
+    {
+        var db = redis.GetDatabase();
+        await db.HashSetAsync(Key, AliveField, time.GetUtcNow().ToUnixTimeMilliseconds());
+        await db.KeyExpireAsync(Key, Expiry);
+        await db.SetAddAsync(RedisKeys.Gateways, Id);
     }
 
     /// <summary>Says at once that this gateway is gone, instead of when its counts expire.</summary>
@@ -48,6 +79,8 @@ public sealed partial class GatewayPresence(IConnectionMultiplexer redis, TimePr
         await base.StopAsync(cancellationToken);
         try
         {
+            // Last-used times matter after this gateway is gone; its counts go with it.
+            await use.WriteAsync();
             var db = redis.GetDatabase();
             await db.KeyDeleteAsync(Key);
             await db.SetRemoveAsync(RedisKeys.Gateways, Id);

@@ -6,25 +6,63 @@ namespace Lamina.Gateway.Routing;
 
 /// <summary>
 /// Every model's aliases (an Ollama name, a short name), read from the Registry at start and again
-/// each time the manifest changes, so a request by alias costs no round trip.
+/// each time the manifest changes, so a request by alias costs no round trip. A gateway that starts
+/// while the Registry is away reads them again every <see cref="RetryInterval"/> until it answers.
 /// </summary>
-public sealed partial class ModelAliases(RegistryClient registry, IConnectionMultiplexer redis, ILogger<ModelAliases> logger) : IHostedService
+public sealed partial class ModelAliases(RegistryClient registry, IConnectionMultiplexer redis, TimeProvider time, ILogger<ModelAliases> logger) : IHostedService
 {
+    public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(5);
+
+    private readonly CancellationTokenSource _stopping = new();
     private volatile FrozenDictionary<string, string> _aliases = FrozenDictionary<string, string>.Empty;
+    private int _retrying;
 
     /// <summary>The model's name for a name or an alias; unknown names come back as given (the Runner says they are unknown).</summary>
     public string Resolve(string requested) => _aliases.GetValueOrDefault(requested, requested);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(RedisKeys.ManifestEvents), (_, _) => _ = ReloadAsync());
-        await ReloadAsync();
+        await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(RedisKeys.ManifestEvents), (_, _) => _ = ReloadOrRetryAsync());
+        await ReloadOrRetryAsync();
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) =>
-        redis.GetSubscriber().UnsubscribeAsync(RedisChannel.Literal(RedisKeys.ManifestEvents));
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await redis.GetSubscriber().UnsubscribeAsync(RedisChannel.Literal(RedisKeys.ManifestEvents));
+    }
 
-    private async Task ReloadAsync()
+    /// <summary>Reads the aliases; when that fails, goes on trying in the background (one loop at a time), without holding up the caller.</summary>
+    private async Task ReloadOrRetryAsync()
+    {
+        if (!await ReloadAsync() && Interlocked.Exchange(ref _retrying, 1) == 0)
+        {
+            _ = RetryAsync();
+        }
+    }
+
+    private async Task RetryAsync()
+    {
+        try
+        {
+            do
+            {
+                await Task.Delay(RetryInterval, time, _stopping.Token);
+            }
+            while (!await ReloadAsync());
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // The gateway stops.
+        }
+        finally
+        {
+            Volatile.Write(ref _retrying, 0);
+        }
+    }
+
+    /// <summary>Reads the aliases; false when the Registry could not be asked (the last ones stay).</summary>
+    private async Task<bool> ReloadAsync()
     {
         try
         {
@@ -42,11 +80,13 @@ public sealed partial class ModelAliases(RegistryClient registry, IConnectionMul
             }
 
             _aliases = aliases.ToFrozenDictionary(StringComparer.Ordinal);
+            return true;
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or Polly.Timeout.TimeoutRejectedException or TaskCanceledException or System.Text.Json.JsonException)
         {
-            // The Registry is away: keep the last aliases; the next manifest event reads them again.
+            // The Registry is away or said something else: keep the last aliases.
             LogRegistryAway(logger, e.Message);
+            return false;
         }
     }
 

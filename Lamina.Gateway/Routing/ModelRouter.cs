@@ -9,24 +9,18 @@ namespace Lamina.Gateway.Routing;
 /// Finds the backend serving a model: the instance the Runner recorded in Redis when it is
 /// ready (one round trip), otherwise a start through the Runner, which all callers share.
 /// </summary>
-public sealed class ModelRouter(IConnectionMultiplexer redis, RunnerClient runner, TimeProvider time) : IHostedService
+public sealed class ModelRouter(IConnectionMultiplexer redis, RunnerClient runner, ModelUse use, TimeProvider time) : IHostedService
 {
     /// <summary>How long a ready instance is trusted without asking Redis again; a change event forgets it sooner.</summary>
     private static readonly TimeSpan Trusted = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<string, (RouteResult Route, long At)> _ready = new(StringComparer.Ordinal);
 
-    /// <summary>Records that a request for the model began: it counts as in use until <see cref="Ended"/> (a write nobody waits for).</summary>
-    public void Began(string model) =>
-        redis.GetDatabase().HashIncrement(GatewayPresence.Key, model, 1, CommandFlags.FireAndForget);
+    /// <summary>Records that a request for the model began: it counts as in use until <see cref="Ended"/>.</summary>
+    public void Began(string model) => use.Began(model);
 
     /// <summary>Records that the request ended now: the model's idle time counts from here.</summary>
-    public void Ended(string model)
-    {
-        var db = redis.GetDatabase();
-        db.HashDecrement(GatewayPresence.Key, model, 1, CommandFlags.FireAndForget);
-        db.HashSet(RedisKeys.InstanceUse, model, time.GetUtcNow().ToUnixTimeMilliseconds(), flags: CommandFlags.FireAndForget);
-    }
+    public void Ended(string model) => use.Ended(model);
 
     /// <summary>Forgets what is known of the model's instance, after its backend failed to answer.</summary>
     public void Forget(string model) => _ready.TryRemove(model, out _);
@@ -75,6 +69,16 @@ public sealed class ModelRouter(IConnectionMultiplexer redis, RunnerClient runne
     /// <summary>As above, with the context to run it with (Ollama's num_ctx).</summary>
     public async Task<RouteResult> StartAsync(string model, string? keepAlive, int? contextLength, CancellationToken cancellationToken)
     {
+        // A start may stop the least recently used model to make room: the Runner must see this gateway's latest use.
+        try
+        {
+            await use.WriteAsync();
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            // The Runner decides on what it has; the presence loop writes it when the store is back.
+        }
+
         var (instance, status, problem) = await runner.StartAsync(model, keepAlive, contextLength, cancellationToken);
         return new RouteResult(instance?.Endpoint, status, problem, instance?.ServedModel) { ContextLength = instance?.ContextLength, Backend = instance?.Backend };
     }

@@ -5,13 +5,11 @@ namespace Lamina.Gateway.Telemetry;
 
 /// <summary>
 /// What each model request cost, as OpenTelemetry instruments of the meter <c>Lamina.Gateway</c>
-/// (the Aspire dashboard shows them), and the span each request runs in.
+/// (the Aspire dashboard shows them).
 /// </summary>
 public sealed class GatewayMetrics
 {
     public const string Name = "Lamina.Gateway";
-
-    public static readonly ActivitySource Source = new(Name);
 
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _duration;

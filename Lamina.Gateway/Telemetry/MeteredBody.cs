@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Diagnostics;
 
@@ -6,7 +7,8 @@ namespace Lamina.Gateway.Telemetry;
 /// <summary>
 /// Watches an answer pass on its way to the client, without holding it up: when its first byte
 /// went, how many SSE data events it had, and the token counts of the <c>usage</c> object that
-/// backends put at the end of an answer (the last chunk, or the JSON body).
+/// backends put at the end of an answer (the last chunk, or the JSON body). Disposing it returns its
+/// buffer and leaves the inner stream open.
 /// </summary>
 public sealed class MeteredBody(Stream inner, long startedAt) : Stream
 {
@@ -16,7 +18,7 @@ public sealed class MeteredBody(Stream inner, long startedAt) : Stream
 
     private const int CarryBytes = 7;
 
-    private readonly byte[] _tail = new byte[TailBytes];
+    private byte[] _tail = ArrayPool<byte>.Shared.Rent(TailBytes);
     private int _tailLength;
     // The stream's start counts as a line's start.
     private readonly byte[] _carry = [(byte)'\n', 0, 0, 0, 0, 0, 0];
@@ -123,6 +125,18 @@ public sealed class MeteredBody(Stream inner, long startedAt) : Stream
 
         var rest = tail[(at + key.Length)..].TrimStart(" "u8);
         return Utf8Parser.TryParse(rest, out long value, out _) ? value : null;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && _tail.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_tail);
+            _tail = [];
+            _tailLength = 0;
+        }
+
+        base.Dispose(disposing);
     }
 
     public override bool CanRead => false;

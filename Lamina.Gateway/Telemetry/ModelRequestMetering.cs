@@ -4,7 +4,7 @@ namespace Lamina.Gateway.Telemetry;
 
 /// <summary>
 /// Measures every model request of either API family (OpenAI's <c>/v1</c>, Ollama's <c>/api</c>):
-/// a span around it, time to first token, tokens in and out, tokens per second and status. The
+/// tags on its server span, time to first token, tokens in and out, tokens per second and status. The
 /// handlers say which model and backend served it through <see cref="Served"/>.
 /// </summary>
 public sealed class ModelRequestMetering(RequestDelegate next, GatewayMetrics metrics)
@@ -35,10 +35,11 @@ public sealed class ModelRequestMetering(RequestDelegate next, GatewayMetrics me
             return;
         }
 
-        using var activity = GatewayMetrics.Source.StartActivity($"POST {api}", ActivityKind.Internal);
+        // The server's own span for the request carries the model's tags: a span of our own beside it cost a tenth of a proxied request.
+        var activity = Activity.Current;
         var startedAt = Stopwatch.GetTimestamp();
         var original = context.Response.Body;
-        var body = new MeteredBody(original, startedAt);
+        using var body = new MeteredBody(original, startedAt);
         context.Response.Body = body;
         try
         {

@@ -130,6 +130,46 @@ public sealed partial class GatewayDoorTests(GpuSystemFixture fixture) : IAsyncL
             () => Task.FromResult(FakeBackends.ReadRecords(fixture.Records).Single(r => r.Pid == slow.Pid).Events.Contains("cancelled")), TimeSpan.FromSeconds(5)));
     }
 
+    [Fact]
+    public async Task ARequestCountsAsUseFromItsStartToItsEndWithinAFractionOfASecond()
+    {
+        await using var slow = await SlowModel.StartAsync(fixture);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync((await fixture.System.App.GetConnectionStringAsync("redis"))!);
+        var db = redis.GetDatabase();
+        using var leaving = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = Gateway.BaseAddress };
+        leaving.DefaultRequestHeaders.Authorization = new("Bearer", GpuSystemFixture.UserKey);
+
+        var clock = Stopwatch.StartNew();
+        // The backend's first token takes a second: the request counts before it.
+        var sending = SendAsync(leaving, Chat(SlowModel.Name, stream: true));
+        // The gateway writes its use in batches, but at once for a model that was quiet: a Runner deciding to stop it learns first.
+        Assert.True(await Eventually.TrueAsync(async () => await InFlightAsync(db, SlowModel.Name) == 1, TimeSpan.FromSeconds(2)));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(0.8), $"in flight after {clock.Elapsed}");
+        using (var response = await sending)
+        {
+            Assert.Equal(1, await InFlightAsync(db, SlowModel.Name));
+        }
+
+        var left = DateTimeOffset.UtcNow;
+        clock.Restart();
+        Assert.True(await Eventually.TrueAsync(async () => await InFlightAsync(db, SlowModel.Name) == 0, TimeSpan.FromSeconds(2)));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"ended after {clock.Elapsed}");
+        var used = DateTimeOffset.FromUnixTimeMilliseconds((long)await db.HashGetAsync("lamina:instances:used", SlowModel.Name));
+        Assert.InRange(used, left.AddSeconds(-1), DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>The model's requests in flight, summed over the gateways as a Runner sums them.</summary>
+    private static async Task<long> InFlightAsync(IDatabase db, string model)
+    {
+        long sum = 0;
+        foreach (var gateway in await db.SetMembersAsync("lamina:gateways"))
+        {
+            sum += (long?)await db.HashGetAsync($"lamina:gateway:{gateway}:inflight", model) ?? 0;
+        }
+
+        return sum;
+    }
+
     private static async Task<HttpResponseMessage> SendAsync(HttpClient client, object chat)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = JsonContent.Create(chat) };
