@@ -1,4 +1,11 @@
+using System.Globalization;
 using Lamina.Bench.Figures;
+
+if (args is [BareYarp.Argument, var port, var upstream])
+{
+    await BareYarp.RunAsync(int.Parse(port, CultureInfo.InvariantCulture), upstream);
+    return 0;
+}
 
 // Each figure compares Lamina with its baseline side by side in one run and prints one line (a few for a
 // figure with several cases, the last its summary).

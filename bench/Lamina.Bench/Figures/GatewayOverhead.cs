@@ -13,10 +13,11 @@ namespace Lamina.Bench.Figures;
 
 /// <summary>
 /// What the gateway adds to a chat request. (1) Against a canned upstream, non-streaming and streaming at 1, 16
-/// and 128 clients: its added p50 and p99 and its throughput beside nginx proxying the same upstream, both
-/// measured against asking the upstream directly. (2) The tiny model end to end, through the gateway against
-/// its engine asked directly. (3) 1,000 streams open at once through the gateway. The upstream is a ready
-/// instance record written into the system's store, so the gateway routes to it as to any Runner's backend.
+/// and 128 clients: its added p50 and p99 and its throughput beside nginx proxying the same upstream, and beside
+/// YARP's bare forwarder (the floor of a gateway built on it), all measured against asking the upstream directly.
+/// (2) The tiny model end to end, through the gateway against its engine asked directly. (3) 1,000 streams open at
+/// once through the gateway. The upstream is a ready instance record written into the system's store, so the
+/// gateway routes to it as to any Runner's backend.
 /// Sides take turns in each case, so all meet the same background load.
 /// </summary>
 public sealed class GatewayOverhead : IFigure
@@ -30,6 +31,7 @@ public sealed class GatewayOverhead : IFigure
     private static readonly TimeSpan Round = TimeSpan.FromMilliseconds(600);
     private static readonly TimeSpan EndToEndRound = TimeSpan.FromSeconds(1);
     private const int Rounds = 2;
+    private const int EndToEndRounds = 3;
 
     public string Name => "gateway-overhead";
 
@@ -39,6 +41,7 @@ public sealed class GatewayOverhead : IFigure
         // Long enough between events that all 1,000 streams are open at once.
         await using var slow = await CannedChatServer.StartAsync(TimeSpan.FromMilliseconds(400));
         await using var nginx = await NginxProxy.StartAsync(upstream.BaseAddress);
+        await using var yarp = await BareYarp.StartAsync(upstream.BaseAddress);
         var system = await LaminaSystem.StartAsync(LaminaSystem.PreferredStore);
         try
         {
@@ -47,7 +50,7 @@ public sealed class GatewayOverhead : IFigure
             await RecordReadyAsync(redis.GetDatabase(), SlowCanned, slow.BaseAddress);
             try
             {
-                return await MeasureAsync(system, upstream, slow, nginx);
+                return await MeasureAsync(system, upstream, slow, nginx, yarp);
             }
             finally
             {
@@ -61,16 +64,18 @@ public sealed class GatewayOverhead : IFigure
         }
     }
 
-    private static async Task<string> MeasureAsync(LaminaSystem system, CannedChatServer upstream, CannedChatServer slow, NginxProxy? nginx)
+    private static async Task<string> MeasureAsync(LaminaSystem system, CannedChatServer upstream, CannedChatServer slow, NginxProxy? nginx, BareYarp yarp)
     {
         using var direct = new ClosedLoop(upstream.BaseAddress);
         using var gateway = new ClosedLoop(new Uri($"http://127.0.0.1:{system.GatewayPort}"));
+        using var bare = new ClosedLoop(yarp.BaseAddress);
         using var proxy = nginx is null ? null : new ClosedLoop(nginx.BaseAddress);
-        ClosedLoop[] sides = proxy is null ? [direct, gateway] : [direct, gateway, proxy];
+        ClosedLoop[] sides = proxy is null ? [direct, gateway, bare] : [direct, gateway, bare, proxy];
 
         // The gateway's forwarding path has not run yet. A proxy lives long, so the figure measures it warm: its hot
         // code recompiled optimized (on 2 cores under load that takes 5-10 s), as nginx's C is from the start.
         var warm = await WarmUpAsync(gateway);
+        await WarmUpAsync(bare);
         foreach (var stream in new[] { false, true })
         {
             foreach (var side in sides)
@@ -86,7 +91,7 @@ public sealed class GatewayOverhead : IFigure
             foreach (var clients in Clients)
             {
                 var tallies = await TakeTurnsAsync(sides, Body(Canned, stream), stream, clients, WarmUp, Round);
-                var measured = new ProxyCase(clients, stream, tallies[0], tallies[1], proxy is null ? null : tallies[2]);
+                var measured = new ProxyCase(clients, stream, tallies[0], tallies[1], tallies[2], proxy is null ? null : tallies[3]);
                 cases.Add(measured);
                 lines.Add(measured.Line());
             }
@@ -94,7 +99,8 @@ public sealed class GatewayOverhead : IFigure
 
         var endToEnd = await EndToEndAsync(system, gateway);
         lines.Add($"gateway-overhead tiny end to end, {EndToEndClients} clients: gateway {endToEnd.Gateway.PerSecond:0.0} req/s, "
-            + $"direct {endToEnd.Direct.PerSecond:0.0} req/s{Errors(("gateway", endToEnd.Gateway), ("direct", endToEnd.Direct))}, {endToEnd.Ratio:0.00}x direct");
+            + $"its engine directly {endToEnd.Direct.PerSecond:0.0} req/s, the engine started alone {endToEnd.Alone.PerSecond:0.0} req/s"
+            + $"{Errors(("gateway", endToEnd.Gateway), ("direct", endToEnd.Direct), ("alone", endToEnd.Alone))}, {endToEnd.Ratio:0.00}x direct");
 
         var (ok, wall) = await ManyStreamsAsync(gateway);
         lines.Add($"gateway-overhead {Streams} streams: {ok} ok, {Streams - ok} errors in {wall.TotalSeconds:0.0} s "
@@ -122,7 +128,7 @@ public sealed class GatewayOverhead : IFigure
     }
 
     /// <summary>A short warm-up each (connections for this many clients), then rounds in which the sides take turns, starting with a different one each round.</summary>
-    private static async Task<Tally[]> TakeTurnsAsync(ClosedLoop[] sides, byte[] body, bool stream, int clients, TimeSpan warmUp, TimeSpan round)
+    private static async Task<Tally[]> TakeTurnsAsync(ClosedLoop[] sides, byte[] body, bool stream, int clients, TimeSpan warmUp, TimeSpan round, int rounds = Rounds)
     {
         foreach (var side in sides)
         {
@@ -130,7 +136,7 @@ public sealed class GatewayOverhead : IFigure
         }
 
         var tallies = sides.Select(_ => new Tally()).ToArray();
-        for (var turn = 0; turn < Rounds; turn++)
+        for (var turn = 0; turn < rounds; turn++)
         {
             for (var i = 0; i < sides.Length; i++)
             {
@@ -142,8 +148,12 @@ public sealed class GatewayOverhead : IFigure
         return tallies;
     }
 
-    /// <summary>Short non-streaming chats with the tiny model through the gateway, and against its engine started directly with the Runner's context.</summary>
-    private static async Task<(Tally Gateway, Tally Direct, double Ratio)> EndToEndAsync(LaminaSystem system, ClosedLoop gateway)
+    /// <summary>
+    /// Short non-streaming chats with the tiny model: through the gateway, to the engine the Runner started for it asked
+    /// directly (the same process, so the difference is the gateway's), and to the same engine program started alone with
+    /// the Runner's arguments (so a difference in how the Runner starts it shows too).
+    /// </summary>
+    private static async Task<EndToEnd> EndToEndAsync(LaminaSystem system, ClosedLoop gateway)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(new
         {
@@ -152,7 +162,7 @@ public sealed class GatewayOverhead : IFigure
             max_tokens = 16,
             ignore_eos = true,
         });
-        // The first request starts the model through the Runner; its record says the context it chose.
+        // The first request starts the model through the Runner; its record says where and with what context.
         if (!await gateway.SendAsync(body, stream: false, new byte[16 * 1024]))
         {
             throw new InvalidOperationException($"gateway-overhead: a chat with '{LaminaSystem.TinyModel}' through the gateway failed; its Runner could not start it");
@@ -163,14 +173,20 @@ public sealed class GatewayOverhead : IFigure
         try
         {
             await using var engine = await DirectEngine.StartAsync(Path.Combine(system.Root, "models", "tiny.gguf"), LaminaSystem.TinyModel, context);
-            using var direct = new ClosedLoop(engine.BaseAddress);
-            var tallies = await TakeTurnsAsync([direct, gateway], body, stream: false, EndToEndClients, TimeSpan.FromSeconds(0.5), EndToEndRound);
-            return (tallies[1], tallies[0], tallies[1].PerSecond / tallies[0].PerSecond);
+            using var direct = new ClosedLoop(new Uri(instance!.Endpoint!));
+            using var alone = new ClosedLoop(engine.BaseAddress);
+            var tallies = await TakeTurnsAsync([direct, gateway, alone], body, stream: false, EndToEndClients, TimeSpan.FromSeconds(0.5), EndToEndRound, EndToEndRounds);
+            return new EndToEnd(tallies[1], tallies[0], tallies[2]);
         }
         finally
         {
             (await system.Gateway.PostAsync($"/models/{LaminaSystem.TinyModel}/stop", null)).EnsureSuccessStatusCode();
         }
+    }
+
+    private sealed record EndToEnd(Tally Gateway, Tally Direct, Tally Alone)
+    {
+        public double Ratio => Gateway.PerSecond / Direct.PerSecond;
     }
 
     /// <summary>Opens <see cref="Streams"/> slow streams through the gateway at once; how many ended 200 with <c>data: [DONE]</c>, and when the last did.</summary>
@@ -193,6 +209,7 @@ public sealed class GatewayOverhead : IFigure
 
         return $"gateway-overhead: added latency within nginx's + 0.2 ms in {cases.Count(c => c.P50Holds)}/{cases.Count} cases at p50 "
             + $"and {cases.Count(c => c.P99Holds)}/{cases.Count} at p99, throughput at least 0.8x nginx's in {cases.Count(c => c.ThroughputHolds)}/{cases.Count}; "
+            + $"bare YARP reaches {cases.Min(c => c.YarpNginxRatio):0.00}-{cases.Max(c => c.YarpNginxRatio):0.00}x nginx's throughput, the gateway {cases.Min(c => c.YarpRatio):0.00}-{cases.Max(c => c.YarpRatio):0.00}x bare YARP's; "
             + $"{tail}; lowest {cases.Min(c => c.NginxRatio):0.00}x nginx throughput";
     }
 
