@@ -22,14 +22,25 @@ public sealed class BackendProcessTests
     [Fact]
     public async Task ExitCodeAndLastOutputLinesAreKept()
     {
-        var plan = new LaunchPlan("test", "/bin/sh", ["-c", "for i in 1 2 3 4 5; do echo line $i; done; sleep 0.2; echo failure >&2; exit 3"]);
+        // One stream: stdout and stderr are read apart, so lines of the two may arrive in either order.
+        var plan = new LaunchPlan("test", "/bin/sh", ["-c", "for i in 1 2 3 4 5; do echo line $i >&2; done; echo failure >&2; exit 3"]);
         await using var backend = BackendProcess.Start(plan, 3, new Dictionary<string, string?>());
 
         var code = await backend.Exited.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(3, code);
-        Assert.Equal(3, backend.RecentOutput.Count);
-        Assert.Contains("failure", backend.RecentOutput);
+        Assert.Equal(["line 4", "line 5", "failure"], backend.RecentOutput);
+    }
+
+    [Fact]
+    public async Task LinesOfBothStreamsAreKept()
+    {
+        var plan = new LaunchPlan("test", "/bin/sh", ["-c", "echo loading; echo failure >&2; exit 1"]);
+        await using var backend = BackendProcess.Start(plan, 10, new Dictionary<string, string?>());
+
+        await backend.Exited.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(["failure", "loading"], backend.RecentOutput.Order(StringComparer.Ordinal));
     }
 
     [Fact]
