@@ -41,7 +41,6 @@ public static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ModelUse>();
         builder.Services.AddSingleton<ModelRouter>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<ModelRouter>());
         builder.Services.AddSingleton<ModelGate>();
         builder.Services.AddSingleton<Telemetry.GatewayMetrics>();
         builder.Services.AddSingleton<Docs.ApiDocument>();
@@ -51,6 +50,7 @@ public static class Extensions
         }
         builder.Services.AddSingleton<ModelAliases>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ModelAliases>());
+        builder.Services.AddHostedService<StoreEvents>();
         builder.Services.AddHostedService<GatewayPresence>();
         builder.Services.AddSingleton<BackendForwarder>();
         builder.Services.AddSingleton<OllamaBackendClient>();

@@ -1,15 +1,14 @@
 using System.Collections.Frozen;
-using Lamina.Shared.Contracts;
-using StackExchange.Redis;
 
 namespace Lamina.Gateway.Routing;
 
 /// <summary>
 /// Every model's aliases (an Ollama name, a short name), read from the Registry at start and again
-/// each time the manifest changes, so a request by alias costs no round trip. A gateway that starts
-/// while the Registry is away reads them again every <see cref="RetryInterval"/> until it answers.
+/// each time the manifest changes (<see cref="StoreEvents"/>), so a request by alias costs no round trip.
+/// When the Registry cannot be read (a gateway that starts while it is away), they are read again every
+/// <see cref="RetryInterval"/> until it answers, without holding up the gateway's start.
 /// </summary>
-public sealed partial class ModelAliases(RegistryClient registry, IConnectionMultiplexer redis, TimeProvider time, ILogger<ModelAliases> logger) : IHostedService
+public sealed partial class ModelAliases(RegistryClient registry, TimeProvider time, ILogger<ModelAliases> logger) : IHostedService
 {
     public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(5);
 
@@ -20,20 +19,12 @@ public sealed partial class ModelAliases(RegistryClient registry, IConnectionMul
     /// <summary>The model's name for a name or an alias; unknown names come back as given (the Runner says they are unknown).</summary>
     public string Resolve(string requested) => _aliases.GetValueOrDefault(requested, requested);
 
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(RedisKeys.ManifestEvents), (_, _) => _ = ReloadOrRetryAsync());
-        await ReloadOrRetryAsync();
-    }
+    public Task StartAsync(CancellationToken cancellationToken) => LoadAsync();
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await _stopping.CancelAsync();
-        await redis.GetSubscriber().UnsubscribeAsync(RedisChannel.Literal(RedisKeys.ManifestEvents));
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => _stopping.CancelAsync();
 
     /// <summary>Reads the aliases; when that fails, goes on trying in the background (one loop at a time), without holding up the caller.</summary>
-    private async Task ReloadOrRetryAsync()
+    public async Task LoadAsync()
     {
         if (!await ReloadAsync() && Interlocked.Exchange(ref _retrying, 1) == 0)
         {

@@ -9,7 +9,7 @@ namespace Lamina.Gateway.Routing;
 /// Finds the backend serving a model: the instance the Runner recorded in Redis when it is
 /// ready (one round trip), otherwise a start through the Runner, which all callers share.
 /// </summary>
-public sealed class ModelRouter(IConnectionMultiplexer redis, RunnerClient runner, ModelUse use, TimeProvider time) : IHostedService
+public sealed class ModelRouter(IConnectionMultiplexer redis, RunnerClient runner, ModelUse use, TimeProvider time)
 {
     /// <summary>How long a ready instance is trusted without asking Redis again; a change event forgets it sooner.</summary>
     private static readonly TimeSpan Trusted = TimeSpan.FromSeconds(1);
@@ -22,14 +22,8 @@ public sealed class ModelRouter(IConnectionMultiplexer redis, RunnerClient runne
     /// <summary>Records that the request ended now: the model's idle time counts from here.</summary>
     public void Ended(string model) => use.Ended(model);
 
-    /// <summary>Forgets what is known of the model's instance, after its backend failed to answer.</summary>
+    /// <summary>Forgets what is known of the model's instance: its backend failed to answer, or its Runner said it changed.</summary>
     public void Forget(string model) => _ready.TryRemove(model, out _);
-
-    public Task StartAsync(CancellationToken cancellationToken) =>
-        redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(RedisKeys.InstanceEvents), (_, model) => Forget(model.ToString()));
-
-    public Task StopAsync(CancellationToken cancellationToken) =>
-        redis.GetSubscriber().UnsubscribeAsync(RedisChannel.Literal(RedisKeys.InstanceEvents));
 
     /// <summary>The ready instance; a start through the Runner when there is none, or when the request sets keep_alive.</summary>
     public Task<RouteResult> RouteAsync(string model, string? keepAlive, CancellationToken cancellationToken) =>
