@@ -16,6 +16,8 @@ public sealed partial class GatewayPresence(ModelUse use, IConnectionMultiplexer
     /// <summary>How often changed counts are written: how stale the Runners' view of this gateway's requests can be.</summary>
     public static readonly TimeSpan WriteInterval = TimeSpan.FromMilliseconds(100);
 
+    private static readonly TimeSpan AwayRetry = TimeSpan.FromSeconds(1);
+
     public static TimeSpan Expiry => Interval * 3;
 
     /// <summary>This gateway among all: its machine and process.</summary>
@@ -56,7 +58,15 @@ public sealed partial class GatewayPresence(ModelUse use, IConnectionMultiplexer
 
             try
             {
-                await use.WaitAsync(away ? Interval : WriteInterval, stoppingToken);
+                if (away)
+                {
+                    // Tried once a second while the store is away, not on every request's wake: each would be one more failed write.
+                    await Task.Delay(AwayRetry, time, stoppingToken);
+                }
+                else
+                {
+                    await use.WaitAsync(WriteInterval, stoppingToken);
+                }
             }
             catch (OperationCanceledException)
             {

@@ -203,6 +203,25 @@ public sealed class DownloadsThroughGatewayTests(SystemFixture fixture) : IAsync
         Assert.True((await Gateway.GetFromJsonAsync<JsonObject>("/models/hf-store"))!["available"]!.GetValue<bool>());
     }
 
+    [Fact]
+    public async Task AfterTheStoreRestartsTheGatewayRecordsUseAgainWithinSeconds()
+    {
+        await RestartAsync("redis", "resource-restart");
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync((await System.App.GetConnectionStringAsync("redis"))!);
+        var db = redis.GetDatabase();
+        await db.HashDeleteAsync("lamina:instances:used", LaminaSystem.TinyModel);
+
+        var clock = Stopwatch.StartNew();
+        using var answered = await Gateway.PostAsJsonAsync("/v1/chat/completions",
+            new { model = LaminaSystem.TinyModel, max_tokens = 2, messages = new[] { new { role = "user", content = "hi" } } });
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+
+        // The gateway's writes resume once the store is back (it retries each second), so the Runner's idle clock is right again.
+        Assert.True(await Eventually.TrueAsync(async () => (await db.HashGetAsync("lamina:instances:used", LaminaSystem.TinyModel)).HasValue, TimeSpan.FromSeconds(5)),
+            $"no use recorded {clock.Elapsed} after the request");
+        Assert.NotEmpty(await db.SetMembersAsync("lamina:gateways"));
+    }
+
     private async Task RestartAsync(string resource, string command)
     {
         var commands = System.App.Services.GetRequiredService<ResourceCommandService>();
