@@ -29,7 +29,7 @@ public sealed class GatewayOverhead : IFigure
     private static readonly int[] Clients = [1, 16, 128];
     private static readonly TimeSpan WarmUp = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan Round = TimeSpan.FromMilliseconds(600);
-    private static readonly TimeSpan EndToEndRound = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan EndToEndRound = TimeSpan.FromSeconds(2);
     private const int Rounds = 2;
     private const int EndToEndRounds = 3;
 
