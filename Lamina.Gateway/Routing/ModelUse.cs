@@ -8,8 +8,8 @@ namespace Lamina.Gateway.Routing;
 /// This gateway's use of each model: requests in flight and when the last one ended. Requests only
 /// touch memory; <see cref="GatewayPresence"/> writes what changed to the store in one batch every
 /// <see cref="GatewayPresence.WriteInterval"/>, and at once when a model that had been quiet gets a
-/// request, so a Runner about to stop it as idle learns first. Three store writes per request were a
-/// third of the gateway's cost per proxied request.
+/// request, so a Runner about to stop it as idle learns first. Before, each request made three store
+/// writes (each traced too), a large share of its cost, on a store that shares the cores.
 /// </summary>
 public sealed class ModelUse(IConnectionMultiplexer redis, TimeProvider time)
 {
