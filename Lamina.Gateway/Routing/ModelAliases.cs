@@ -8,7 +8,7 @@ namespace Lamina.Gateway.Routing;
 /// When the Registry cannot be read (a gateway that starts while it is away), they are read again every
 /// <see cref="RetryInterval"/> until it answers, without holding up the gateway's start.
 /// </summary>
-public sealed partial class ModelAliases(RegistryClient registry, TimeProvider time, ILogger<ModelAliases> logger) : IHostedService
+public sealed partial class ModelAliases(RegistryClient registry, TimeProvider time, ILogger<ModelAliases> logger) : IHostedService, IDisposable
 {
     public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(5);
 
@@ -22,6 +22,8 @@ public sealed partial class ModelAliases(RegistryClient registry, TimeProvider t
     public Task StartAsync(CancellationToken cancellationToken) => LoadAsync();
 
     public Task StopAsync(CancellationToken cancellationToken) => _stopping.CancelAsync();
+
+    public void Dispose() => _stopping.Dispose();
 
     /// <summary>Reads the aliases; when that fails, goes on trying in the background (one loop at a time), without holding up the caller.</summary>
     public async Task LoadAsync()

@@ -112,18 +112,18 @@ public sealed class GatewayOverhead : IFigure
     }
 
     /// <summary>
-    /// Loads the gateway in one-second rounds (both paths): at least 8, since recompiling takes that long here and two cold
+    /// Loads a proxy in one-second rounds (both paths): at least 8, since recompiling takes that long here and two cold
     /// rounds can look alike, then until two in a row are within 5% of each other's throughput, or 20 rounds pass.
     /// </summary>
-    private static async Task<(int Seconds, double First, double Last)> WarmUpAsync(ClosedLoop gateway)
+    private static async Task<(int Seconds, double First, double Last)> WarmUpAsync(ClosedLoop proxy)
     {
         List<double> rates = [];
         while (rates.Count < 20 && (rates.Count < 8 || Math.Abs(rates[^1] - rates[^2]) > 0.05 * rates[^2]))
         {
             // Both paths warm; the plain one's rate tells when it is done.
             var round = new Tally();
-            await gateway.RunAsync(Body(Canned, stream: false), stream: false, 16, TimeSpan.FromSeconds(0.7), round);
-            await gateway.RunAsync(Body(Canned, stream: true), stream: true, 16, TimeSpan.FromSeconds(0.3), into: null);
+            await proxy.RunAsync(Body(Canned, stream: false), stream: false, 16, TimeSpan.FromSeconds(0.7), round);
+            await proxy.RunAsync(Body(Canned, stream: true), stream: true, 16, TimeSpan.FromSeconds(0.3), into: null);
             rates.Add(round.PerSecond);
         }
 
