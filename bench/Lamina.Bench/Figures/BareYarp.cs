@@ -27,6 +27,9 @@ internal sealed class BareYarp : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The forwarder process's CPU time.</summary>
+    public ProcessCpu Cpu => ProcessCpu.Of(_process.Id);
+
     /// <summary>Starts this program again as a bare forwarder to <paramref name="upstream"/>, once it accepts connections.</summary>
     public static async Task<BareYarp> StartAsync(Uri upstream)
     {

@@ -71,6 +71,8 @@ public sealed class GatewayOverhead : IFigure
         using var bare = new ClosedLoop(yarp.BaseAddress);
         using var proxy = nginx is null ? null : new ClosedLoop(nginx.BaseAddress);
         ClosedLoop[] sides = proxy is null ? [direct, gateway, bare] : [direct, gateway, bare, proxy];
+        // The upstream is this process, so it has no CPU of its own to read; the gateway is the one process of its name.
+        ProcessCpu?[] cpus = [null, ProcessCpu.Named("Lamina.Gateway"), yarp.Cpu, nginx?.Cpu];
 
         // The gateway's forwarding path has not run yet. A proxy lives long, so the figure measures it warm: its hot
         // code recompiled optimized (on 2 cores under load that takes 5-10 s), as nginx's C is from the start.
@@ -90,7 +92,7 @@ public sealed class GatewayOverhead : IFigure
         {
             foreach (var clients in Clients)
             {
-                var tallies = await TakeTurnsAsync(sides, Body(Canned, stream), stream, clients, WarmUp, Round);
+                var tallies = await TakeTurnsAsync(sides, Body(Canned, stream), stream, clients, WarmUp, Round, cpus: cpus);
                 var measured = new ProxyCase(clients, stream, tallies[0], tallies[1], tallies[2], proxy is null ? null : tallies[3]);
                 cases.Add(measured);
                 lines.Add(measured.Line());
@@ -131,7 +133,8 @@ public sealed class GatewayOverhead : IFigure
     }
 
     /// <summary>A short warm-up each (connections for this many clients), then rounds in which the sides take turns, starting with a different one each round.</summary>
-    private static async Task<Tally[]> TakeTurnsAsync(ClosedLoop[] sides, byte[] body, bool stream, int clients, TimeSpan warmUp, TimeSpan round, int rounds = Rounds)
+    private static async Task<Tally[]> TakeTurnsAsync(
+        ClosedLoop[] sides, byte[] body, bool stream, int clients, TimeSpan warmUp, TimeSpan round, int rounds = Rounds, ProcessCpu?[]? cpus = null)
     {
         foreach (var side in sides)
         {
@@ -144,7 +147,13 @@ public sealed class GatewayOverhead : IFigure
             for (var i = 0; i < sides.Length; i++)
             {
                 var side = (i + turn) % sides.Length;
+                var cpu = cpus?[side];
+                var before = cpu?.Used();
                 await sides[side].RunAsync(body, stream, clients, round, tallies[side]);
+                if (cpu is not null)
+                {
+                    tallies[side].AddCpu(cpu.Used() - before!.Value);
+                }
             }
         }
 
@@ -213,8 +222,12 @@ public sealed class GatewayOverhead : IFigure
         return $"gateway-overhead: added latency within nginx's + 0.2 ms in {cases.Count(c => c.P50Holds)}/{cases.Count} cases at p50 "
             + $"and {cases.Count(c => c.P99Holds)}/{cases.Count} at p99, throughput at least 0.8x nginx's in {cases.Count(c => c.ThroughputHolds)}/{cases.Count}; "
             + $"bare YARP reaches {cases.Min(c => c.YarpNginxRatio):0.00}-{cases.Max(c => c.YarpNginxRatio):0.00}x nginx's throughput, the gateway {cases.Min(c => c.YarpRatio):0.00}-{cases.Max(c => c.YarpRatio):0.00}x bare YARP's; "
+            + $"gateway CPU per request {Median(cases.Select(c => c.Gateway.CpuMicrosecondsEach / c.Yarp.CpuMicrosecondsEach)):0.0}x bare YARP's, "
+            + $"{Median(cases.Select(c => c.Gateway.CpuMicrosecondsEach / c.Nginx!.CpuMicrosecondsEach)):0.0}x nginx's (median of the cases); "
             + $"{tail}; lowest {cases.Min(c => c.NginxRatio):0.00}x nginx throughput";
     }
+
+    private static double Median(IEnumerable<double> ratios) => ratios.Order().ElementAt(ratios.Count() / 2);
 
     internal static string Errors(params (string Side, Tally Tally)[] sides) =>
         sides.Any(side => side.Tally.Errors > 0)

@@ -25,6 +25,9 @@ internal sealed class NginxProxy : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The CPU time of nginx's master and its workers.</summary>
+    public ProcessCpu Cpu => ProcessCpu.Of(_master.Id);
+
     /// <summary>nginx from PATH or where Debian puts it, or null when it is not installed.</summary>
     public static string? Program =>
         LocalMachine.FindOnPath("nginx") ?? (File.Exists("/usr/sbin/nginx") ? "/usr/sbin/nginx" : null);

@@ -17,6 +17,14 @@ internal sealed class Tally
 
     public double P99 => Latency.Percentile(99);
 
+    /// <summary>CPU time the side's process used over the rounds, when it was measured.</summary>
+    public TimeSpan? Cpu { get; private set; }
+
+    /// <summary>Microseconds of the side's CPU per answer, or NaN when not measured.</summary>
+    public double CpuMicrosecondsEach => Cpu is { } cpu && Answers > 0 ? cpu.TotalMicroseconds / Answers : double.NaN;
+
+    public void AddCpu(TimeSpan used) => Cpu = (Cpu ?? TimeSpan.Zero) + used;
+
     public void Add(TimeSpan time, IEnumerable<TimeSpan> latencies, int errors)
     {
         _time += time;
