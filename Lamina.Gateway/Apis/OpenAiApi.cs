@@ -86,7 +86,7 @@ public static class OpenAiApi
         RouteResult route;
         try
         {
-            route = ready ?? await StartAsync(router, model, request.KeepAlive, options.Value.StartTimeout, cancellationToken);
+            route = ready ?? await router.StartWithinAsync(model, request.KeepAlive, null, options.Value.StartTimeout, cancellationToken);
         }
         catch (TimeoutException)
         {
@@ -115,7 +115,7 @@ public static class OpenAiApi
                 // Nothing reached the backend (it stopped since it was recorded): ask again, once, where the model runs now.
                 router.Forget(model);
                 context.Request.Body.Position = 0;
-                route = await router.FindReadyAsync(model) ?? await router.StartAsync(model, request.KeepAlive, cancellationToken);
+                route = await router.FindReadyAsync(model) ?? await router.StartWithinAsync(model, request.KeepAlive, null, options.Value.StartTimeout, cancellationToken);
                 error = route.Endpoint is null ? error : await forwarder.ForwardAsync(context, route.Endpoint);
             }
         }
@@ -160,19 +160,5 @@ public static class OpenAiApi
         context.Request.ContentLength = bytes.Length;
         context.Request.Path = "/v1/chat/completions";
         return await Forward(context, router, aliases, gate, forwarder, options, cancellationToken);
-    }
-
-    private static async Task<RouteResult> StartAsync(ModelRouter router, string model, string? keepAlive, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        waiting.CancelAfter(timeout);
-        try
-        {
-            return await router.StartAsync(model, keepAlive, waiting.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException();
-        }
     }
 }

@@ -6,7 +6,12 @@ namespace Lamina.Gateway.OpenAi;
 /// <summary>OpenAI's error body: <c>{"error": {"message", "type", "code"}}</c>.</summary>
 public sealed record OpenAiError([property: JsonPropertyName("error")] OpenAiError.Detail Error)
 {
-    public sealed record Detail(string Message, string Type, string? Code, string? Param = null);
+    /// <summary>Named as OpenAI names them whatever serializer writes it: the stream's error event too.</summary>
+    public sealed record Detail(
+        [property: JsonPropertyName("message")] string Message,
+        [property: JsonPropertyName("type")] string Type,
+        [property: JsonPropertyName("code")] string? Code,
+        [property: JsonPropertyName("param")] string? Param = null);
 
     public static JsonHttpResult<OpenAiError> Result(int status, string message, string code, string? param = null) =>
         TypedResults.Json(new OpenAiError(new Detail(message, TypeOf(status), code, param)), statusCode: status);

@@ -56,6 +56,24 @@ public sealed class ModelRouter(IConnectionMultiplexer redis, RunnerClient runne
         return route;
     }
 
+    /// <summary>
+    /// As <see cref="StartAsync(string, string?, int?, CancellationToken)"/>, waiting at most <paramref name="timeout"/>
+    /// (Lamina:Gateway:StartTimeout): past it, a <see cref="TimeoutException"/>, and the model goes on loading.
+    /// </summary>
+    public async Task<RouteResult> StartWithinAsync(string model, string? keepAlive, int? contextLength, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        waiting.CancelAfter(timeout);
+        try
+        {
+            return await StartAsync(model, keepAlive, contextLength, waiting.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"model '{model}' is still loading after {timeout.TotalSeconds:0} s (Lamina:Gateway:StartTimeout)");
+        }
+    }
+
     /// <summary>Starts the model through the Runner (or finds it running there) and waits until it is ready.</summary>
     public async Task<RouteResult> StartAsync(string model, string? keepAlive, CancellationToken cancellationToken) =>
         await StartAsync(model, keepAlive, null, cancellationToken);
