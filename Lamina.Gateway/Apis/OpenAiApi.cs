@@ -58,6 +58,7 @@ public static class OpenAiApi
         }
 
         var model = aliases.Resolve(request.Model);
+        ModelRequestMetering.Served(context, model, null);
         using var place = await gate.EnterAsync(model, cancellationToken);
         if (place is null)
         {
@@ -66,14 +67,14 @@ public static class OpenAiApi
                 $"model '{model}' has {options.Value.MaxQueuePerModel} requests waiting already (Lamina:Gateway:MaxQueuePerModel); retry after the Retry-After seconds", "model_queue_full");
         }
 
-        ModelRequestMetering.Served(context, model, null);
         var ready = request.KeepAlive is null ? await router.FindReadyAsync(model) : null;
-        if (ready is null && request.Stream)
+        var starting = ready is not null ? Task.FromResult(ready) : router.StartWithinAsync(model, request.KeepAlive, null, options.Value.StartTimeout, cancellationToken);
+        if (request.Stream && !await StartingStream.SettlesQuietlyAsync(starting, options.Value.StreamKeepAlive, cancellationToken))
         {
             router.Began(model);
             try
             {
-                await StartingStream.ForwardAsync(context, model, request, router, forwarder, options.Value);
+                await StartingStream.ForwardAsync(context, model, request, starting, forwarder, options.Value);
             }
             finally
             {
@@ -86,12 +87,11 @@ public static class OpenAiApi
         RouteResult route;
         try
         {
-            route = ready ?? await router.StartWithinAsync(model, request.KeepAlive, null, options.Value.StartTimeout, cancellationToken);
+            route = await starting;
         }
-        catch (TimeoutException)
+        catch (TimeoutException e)
         {
-            return OpenAiError.Result(StatusCodes.Status503ServiceUnavailable,
-                $"model '{model}' is still loading after {options.Value.StartTimeout.TotalSeconds:0} s (Lamina:Gateway:StartTimeout); it goes on loading, try again soon", "model_loading");
+            return OpenAiError.Result(StatusCodes.Status503ServiceUnavailable, $"{e.Message}; it goes on loading, try again soon", "model_loading");
         }
 
         if (route.Endpoint is null)

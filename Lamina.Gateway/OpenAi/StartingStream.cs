@@ -5,41 +5,50 @@ using Lamina.Gateway.Telemetry;
 namespace Lamina.Gateway.OpenAi;
 
 /// <summary>
-/// A streaming request for a model that is not running: the answer starts at once, with SSE
-/// comments while the model loads so clients and proxies do not give up, then the backend's
-/// stream follows byte for byte. A start that fails ends the stream with an error event.
+/// A streaming request for a model that is not running. A start that settles within one keep-alive interval
+/// (a model that loads fast, or one the Runner refuses at once: unknown, not downloaded) is answered like any
+/// request, a refusal with its own status. A longer one starts the answer: SSE comments while the model loads,
+/// so clients and proxies do not give up, then the backend's stream byte for byte, or an error event when the
+/// start fails after all.
 /// </summary>
 public static class StartingStream
 {
     private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
 
+    /// <summary>True when <paramref name="start"/> settles before the first keep-alive comment would be due.</summary>
+    public static async Task<bool> SettlesQuietlyAsync(Task<RouteResult> start, TimeSpan keepAlive, CancellationToken cancellationToken)
+    {
+        if (!start.IsCompleted)
+        {
+            await Task.WhenAny(start, Task.Delay(keepAlive, cancellationToken));
+        }
+
+        return start.IsCompleted;
+    }
+
     public static async Task ForwardAsync(
-        HttpContext context, string model, OpenAiRequest request, ModelRouter router, BackendForwarder backends, GatewayOptions options)
+        HttpContext context, string model, OpenAiRequest request, Task<RouteResult> start, BackendForwarder backends, GatewayOptions options)
     {
         var response = context.Response;
         var aborted = context.RequestAborted;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
-        await response.Body.FlushAsync(aborted);
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        timeout.CancelAfter(options.StartTimeout);
-        var start = router.StartAsync(model, request.KeepAlive, timeout.Token);
-        while (await Task.WhenAny(start, Task.Delay(options.StreamKeepAlive, aborted)) != start)
+        do
         {
             await response.WriteAsync($": loading model '{model}'\n\n", aborted);
             await response.Body.FlushAsync(aborted);
         }
+        while (await Task.WhenAny(start, Task.Delay(options.StreamKeepAlive, aborted)) != start);
 
         RouteResult route;
         try
         {
             route = await start;
         }
-        catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
+        catch (TimeoutException e)
         {
-            await ErrorAsync(response, 503, $"model '{model}' is still loading after {options.StartTimeout.TotalSeconds:0} s (Lamina:Gateway:StartTimeout); it goes on loading, try again soon", "model_loading", aborted);
+            await ErrorAsync(response, 503, $"{e.Message}; it goes on loading, try again soon", "model_loading", aborted);
             return;
         }
 

@@ -17,7 +17,17 @@ public sealed class RunnerClient(HttpClient http)
         using var body = keepAlive is null && contextLength is null
             ? null
             : JsonContent.Create(new StartBody(keepAlive, contextLength), options: LaminaJson.Options);
-        using var response = await http.PostAsync($"/instances/{Uri.EscapeDataString(model)}/start", body, cancellationToken);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.PostAsync($"/instances/{Uri.EscapeDataString(model)}/start", body, cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            return (null, StatusCodes.Status503ServiceUnavailable, $"the Runner cannot be reached ({e.Message}); it may be restarting, try again in a few seconds");
+        }
+
+        using var _ = response;
         if (response.IsSuccessStatusCode)
         {
             return (await response.Content.ReadFromJsonAsync<InstanceInfo>(LaminaJson.Options, cancellationToken), 200, null);

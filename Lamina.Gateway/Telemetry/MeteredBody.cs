@@ -24,7 +24,7 @@ public sealed class MeteredBody(Stream inner, long startedAt) : Stream
     private readonly byte[] _carry = [(byte)'\n', 0, 0, 0, 0, 0, 0];
     private int _carryLength = 1;
 
-    /// <summary>When the first byte of the answer went, since the request arrived; null when none did.</summary>
+    /// <summary>When the answer's first byte went, since the request arrived, not counting SSE comments (the keep-alives while a model loads); null when none did.</summary>
     public TimeSpan? FirstByte { get; private set; }
 
     /// <summary>SSE <c>data: {...}</c> events seen: a streamed answer's chunks.</summary>
@@ -66,7 +66,11 @@ public sealed class MeteredBody(Stream inner, long startedAt) : Stream
             return;
         }
 
-        FirstByte ??= Stopwatch.GetElapsedTime(startedAt);
+        if (FirstByte is null && bytes[0] != (byte)':')
+        {
+            FirstByte = Stopwatch.GetElapsedTime(startedAt);
+        }
+
         // An event starts a line: count "\ndata: {" in the bytes, and across the seam with the last write.
         Span<byte> seam = stackalloc byte[2 * CarryBytes];
         var carried = _carry.AsSpan(0, _carryLength);

@@ -88,6 +88,19 @@ public sealed partial class GatewayDoorTests(GpuSystemFixture fixture) : IAsyncL
     }
 
     [Fact]
+    public async Task AStreamForAModelThatCannotStartGetsItsRefusalsStatusNotAStream()
+    {
+        using var response = await Gateway.PostAsJsonAsync("/v1/chat/completions", Chat("huge", stream: true));
+
+        // The Runner refuses at once (it fits no GPU): the client hears 503 and why, as a non-streaming request would.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var error = (await response.Content.ReadFromJsonAsync<JsonObject>())!["error"]!;
+        Assert.StartsWith("cannot start 'huge'", error["message"]!.GetValue<string>());
+        Assert.Equal("model_unavailable", error["code"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task OneTraceSpansTheGatewayTheRunnersStartAndTheBackendsAnswer()
     {
         var trace = Convert.ToHexStringLower(global::System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));

@@ -56,6 +56,30 @@ public sealed class OpenAiClientsTests(SystemFixture fixture)
     }
 
     [Fact]
+    public async Task AStreamForAnUnknownModelIsRefusedWithNotFoundBeforeItBegins()
+    {
+        var chat = Client.GetChatClient("no-such-model");
+        IChatClient extensions = Client.GetChatClient("no-such-model").AsIChatClient();
+
+        var sdk = await Assert.ThrowsAsync<ClientResultException>(async () =>
+        {
+            await foreach (var _ in chat.CompleteChatStreamingAsync([new UserChatMessage("hi")]))
+            {
+            }
+        });
+        var viaExtensions = await Assert.ThrowsAsync<ClientResultException>(async () =>
+        {
+            await foreach (var _ in extensions.GetStreamingResponseAsync("hi"))
+            {
+            }
+        });
+
+        Assert.Equal(404, sdk.Status);
+        Assert.Contains("The model 'no-such-model' does not exist", sdk.Message);
+        Assert.Equal(404, viaExtensions.Status);
+    }
+
+    [Fact]
     public async Task MicrosoftExtensionsAiChatsStreamsAndEmbeds()
     {
         IChatClient chat = Client.GetChatClient(LaminaSystem.TinyModel).AsIChatClient();
