@@ -77,4 +77,15 @@ public static class Extensions
         app.UseMiddleware<Security.ApiKeyGate>();
         app.UseMiddleware<Telemetry.ModelRequestMetering>();
     }
+
+    /// <summary>The Lamina REST routes, proxied to the service that owns each; a service that does not answer is a ProblemDetails naming it.</summary>
+    public static void MapServiceRoutes(this WebApplication app) =>
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.Use(Errors.ProxyFailures.ExplainAsync);
+            // YARP's own steps, which a custom pipeline must name.
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
 }

@@ -16,6 +16,7 @@ public static class OpenAiApi
     {
         var api = app.MapGroup("/v1").WithTags("OpenAI");
         api.MapGet("/models", ListModels).WithName("ListOpenAiModels").WithSummary("The catalog as OpenAI's model list, with each model's state.");
+        api.MapGet("/models/{id}", GetModel).WithName("GetOpenAiModel").WithSummary("One model of the catalog (by name or alias) as OpenAI's model object.");
         api.MapPost("/chat/completions", Forward).WithName("ChatCompletions").WithSummary("Starts the model if needed and streams its answer.");
         api.MapPost("/completions", Forward).WithName("Completions").WithSummary("Starts the model if needed and streams its completion.");
         app.MapPost("/chat/{name}", ChatByName).WithTags("Lamina").WithName("ChatWithModel")
@@ -30,19 +31,31 @@ public static class OpenAiApi
         var data = new JsonArray();
         foreach (var (name, model) in models)
         {
-            data.Add(new JsonObject
-            {
-                ["id"] = name,
-                ["object"] = "model",
-                ["created"] = 0,
-                ["owned_by"] = "lamina",
-                ["available"] = model?["available"]?.GetValue<bool>() ?? false,
-                ["state"] = model?["server"]?["state"]?.GetValue<string>() ?? "stopped",
-            });
+            data.Add(ModelObject(name, model));
         }
 
         return TypedResults.Ok(new JsonObject { ["object"] = "list", ["data"] = data });
     }
+
+    public static async Task<Results<Ok<JsonObject>, JsonHttpResult<OpenAiError>>> GetModel(
+        string id, RegistryClient registry, ModelAliases aliases, CancellationToken cancellationToken)
+    {
+        var name = aliases.Resolve(id);
+        var models = await registry.ListModelsAsync(cancellationToken);
+        return models.TryGetPropertyValue(name, out var model)
+            ? TypedResults.Ok(ModelObject(name, model))
+            : OpenAiError.Result(StatusCodes.Status404NotFound, $"The model '{id}' does not exist: it is not in models.yaml. GET /v1/models lists the models.", "model_not_found", "model");
+    }
+
+    private static JsonObject ModelObject(string name, JsonNode? model) => new()
+    {
+        ["id"] = name,
+        ["object"] = "model",
+        ["created"] = 0,
+        ["owned_by"] = "lamina",
+        ["available"] = model?["available"]?.GetValue<bool>() ?? false,
+        ["state"] = model?["server"]?["state"]?.GetValue<string>() ?? "stopped",
+    };
 
     /// <summary>
     /// Checks the body, resolves an alias, takes a place in the model's queue, starts the model if it

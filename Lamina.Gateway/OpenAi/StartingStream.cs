@@ -15,12 +15,15 @@ public static class StartingStream
 {
     private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
 
-    /// <summary>True when <paramref name="start"/> settles before the first keep-alive comment would be due.</summary>
+    /// <summary>The least time a start has to settle before the answer begins: a Runner refuses within it even on a busy machine.</summary>
+    private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(1);
+
+    /// <summary>True when <paramref name="start"/> settles before the first keep-alive comment would be due (not before a second).</summary>
     public static async Task<bool> SettlesQuietlyAsync(Task<RouteResult> start, TimeSpan keepAlive, CancellationToken cancellationToken)
     {
         if (!start.IsCompleted)
         {
-            await Task.WhenAny(start, Task.Delay(keepAlive, cancellationToken));
+            await Task.WhenAny(start, Task.Delay(keepAlive > Quiet ? keepAlive : Quiet, cancellationToken));
         }
 
         return start.IsCompleted;

@@ -5,10 +5,13 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Lamina.Shared.Hosting;
 using Lamina.TestSupport.Aspire;
 using Lamina.TestSupport.Backends;
+using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
 namespace Lamina.AppHost.Tests;
@@ -81,7 +84,7 @@ public sealed partial class GatewayDoorTests(GpuSystemFixture fixture) : IAsyncL
     {
         var stream = await ReadStreamAsync(Chat("tiny", stream: true));
 
-        // The fake llama-server takes a second to load; a comment comes every 200 ms meanwhile.
+        // The fake llama-server takes 1.8 s to load: the answer begins after a quiet second, then a comment comes every 200 ms.
         Assert.StartsWith(": loading model 'tiny'\n\n: loading model 'tiny'\n\n", stream);
         Assert.Contains("\"content\":\"hello\"", stream);
         Assert.EndsWith("data: [DONE]\n\n", stream);
@@ -98,6 +101,48 @@ public sealed partial class GatewayDoorTests(GpuSystemFixture fixture) : IAsyncL
         var error = (await response.Content.ReadFromJsonAsync<JsonObject>())!["error"]!;
         Assert.StartsWith("cannot start 'huge'", error["message"]!.GetValue<string>());
         Assert.Equal("model_unavailable", error["code"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task PathsNoRouteServesAreRefusedInTheirFamilysShape()
+    {
+        using var openAi = await Gateway.GetAsync("/v1/assistants");
+        using var ollama = await Gateway.GetAsync("/api/nothing");
+
+        Assert.Equal(HttpStatusCode.NotFound, openAi.StatusCode);
+        var error = (await openAi.Content.ReadFromJsonAsync<JsonObject>())!["error"]!;
+        Assert.Equal("unknown_route", error["code"]!.GetValue<string>());
+        Assert.Contains("no route GET /v1/assistants here; this API has GET /v1/models", error["message"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NotFound, ollama.StatusCode);
+        Assert.StartsWith("no route GET /api/nothing here; this API has GET /api/tags", (await ollama.Content.ReadFromJsonAsync<JsonObject>())!["error"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task WhileTheRegistryIsDownEachFamilySaysWhichServiceDidNotAnswer()
+    {
+        Process.GetProcessById(fixture.System.ProcessOf("registry")!.Value).Kill();
+        try
+        {
+            using var rest = await Gateway.GetAsync("/models");
+            using var openAi = await Gateway.GetAsync("/v1/models");
+            using var ollama = await Gateway.GetAsync("/api/tags");
+
+            Assert.Equal(HttpStatusCode.BadGateway, rest.StatusCode);
+            Assert.StartsWith("the registry service did not answer GET /models", (await rest.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>());
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, openAi.StatusCode);
+            var error = (await openAi.Content.ReadFromJsonAsync<JsonObject>())!["error"]!;
+            Assert.StartsWith("a Lamina service this request needs did not answer", error["message"]!.GetValue<string>());
+            Assert.Equal("service_unavailable", error["code"]!.GetValue<string>());
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ollama.StatusCode);
+            Assert.StartsWith("a Lamina service this request needs did not answer", (await ollama.Content.ReadFromJsonAsync<JsonObject>())!["error"]!.GetValue<string>());
+        }
+        finally
+        {
+            var commands = fixture.System.App.Services.GetRequiredService<ResourceCommandService>();
+            Assert.True((await commands.ExecuteCommandAsync("registry", "resource-start")).Success);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await fixture.System.App.ResourceNotifications.WaitForResourceHealthyAsync("registry", timeout.Token);
+        }
     }
 
     [Fact]

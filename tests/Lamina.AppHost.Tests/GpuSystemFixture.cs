@@ -104,7 +104,7 @@ public sealed class GpuSystemFixture : IAsyncLifetime
         foreach (var name in (string[])["llama-server", "vllm", "mlc_llm"])
         {
             // llama-server loads behind a 503 for a second: long enough for the Runner's polls to meet it even on a busy machine.
-            Script(name, $"LAMINA_FAKE_RECORD_DIR='{Records}' LAMINA_FAKE_LOAD_MS={(name == "llama-server" ? 1000 : 300)} LAMINA_FAKE_TOKEN_MS=100 exec '{Path.Combine(fakes, name)}' \"$@\"");
+            Script(name, $"LAMINA_FAKE_RECORD_DIR='{Records}' LAMINA_FAKE_LOAD_MS={(name == "llama-server" ? 1800 : 300)} LAMINA_FAKE_TOKEN_MS=100 exec '{Path.Combine(fakes, name)}' \"$@\"");
         }
 
         Script("nvidia-smi", """

@@ -56,6 +56,20 @@ public sealed class OpenAiClientsTests(SystemFixture fixture)
     }
 
     [Fact]
+    public async Task TheOpenAiSdkReadsOneModelAndHearsWhenThereIsNone()
+    {
+        var models = Client.GetOpenAIModelClient();
+
+        var tiny = (await models.GetModelAsync(LaminaSystem.TinyModel)).Value;
+        var error = await Assert.ThrowsAsync<ClientResultException>(() => models.GetModelAsync("no-such-model"));
+
+        Assert.Equal(LaminaSystem.TinyModel, tiny.Id);
+        Assert.Equal("lamina", tiny.OwnedBy);
+        Assert.Equal(404, error.Status);
+        Assert.Contains("The model 'no-such-model' does not exist", error.Message);
+    }
+
+    [Fact]
     public async Task AStreamForAnUnknownModelIsRefusedWithNotFoundBeforeItBegins()
     {
         var chat = Client.GetChatClient("no-such-model");

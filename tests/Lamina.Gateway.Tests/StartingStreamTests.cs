@@ -42,7 +42,7 @@ public sealed class StartingStreamTests
     public async Task AStartThatSettlesWithinOneKeepAliveIsAnsweredLikeAnyRequest()
     {
         var refused = Task.FromResult(new RouteResult(null, 404, "not in models.yaml"));
-        var loading = LaterAsync(() => new RouteResult("http://127.0.0.1:1", 200, null));
+        var loading = Task.Delay(TimeSpan.FromSeconds(1.5)).ContinueWith(_ => new RouteResult("http://127.0.0.1:1", 200, null), TaskScheduler.Default);
 
         Assert.True(await StartingStream.SettlesQuietlyAsync(refused, Options.StreamKeepAlive, CancellationToken.None));
         Assert.False(await StartingStream.SettlesQuietlyAsync(loading, Options.StreamKeepAlive, CancellationToken.None));

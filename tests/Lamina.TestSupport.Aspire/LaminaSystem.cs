@@ -132,6 +132,8 @@ public sealed class LaminaSystem : IAsyncDisposable
     /// <summary>The process id of one of this system's services (<c>downloader</c>, <c>runner</c>...), or null when it is not running.</summary>
     public int? ProcessOf(string service) => ProcessTable.Mentioning(Root)
         .Where(line => line.Contains($"Lamina.{char.ToUpperInvariant(service[0])}{service[1..]}", StringComparison.Ordinal))
+        // The service itself, not the `dotnet run` that Aspire started it with (whose death the service outlives by a moment).
+        .OrderBy(line => line.Contains(" run --project ", StringComparison.Ordinal))
         .Select(line => int.Parse(line[..line.IndexOf(':', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture))
         .Cast<int?>()
         .FirstOrDefault();
