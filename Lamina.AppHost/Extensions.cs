@@ -46,7 +46,7 @@ public static class Extensions
     {
         var port = settings.GatewayPort;
         // Without API keys anyone who reaches the port may run models: then only this machine may.
-        var open = settings.Passed.TryGetValue("Gateway:ApiKeys", out var keys) && !string.IsNullOrWhiteSpace(keys);
+        var open = settings.Passed.TryGetValue("Gateway:ApiKeys", out var keys) && KeyList.Parse(keys).Length > 0;
         gateway.WithEndpoint("http", endpoint =>
         {
             endpoint.Port = port;

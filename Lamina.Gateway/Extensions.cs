@@ -61,19 +61,11 @@ public static class Extensions
         builder.Services.ConfigureHttpJsonOptions(options => LaminaJson.Configure(options.SerializerOptions));
     }
 
-    /// <summary>Lets in only requests with a key when keys are set, and says at start which it is.</summary>
+    /// <summary>Lets in only requests with a key when keys are set, and says once listening who can reach it.</summary>
     public static void UseApiKeys(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
-        if (options.ApiKeyList.Count == 0)
-        {
-            app.Logger.LogWarning("No API keys (Lamina:Gateway:ApiKeys): the gateway answers on localhost only and lets every request in. Set keys to open it to the network.");
-        }
-        else
-        {
-            app.Logger.LogInformation("API keys required: {Keys} key(s), {Admin} admin key(s)", options.ApiKeyList.Count, options.AdminKeyList.Count);
-        }
-
+        app.Lifetime.ApplicationStarted.Register(() => Security.Reach.Say(app, options));
         app.UseMiddleware<Security.ApiKeyGate>();
         app.UseMiddleware<Telemetry.ModelRequestMetering>();
     }

@@ -1,3 +1,4 @@
+using Lamina.Shared.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Lamina.Gateway;
@@ -28,12 +29,9 @@ public sealed class GatewayOptions
     /// <summary>The largest request body accepted, in bytes.</summary>
     public long MaxBodyBytes { get; set; } = 32L << 20;
 
-    public IReadOnlyList<string> ApiKeyList => Split(ApiKeys);
+    public IReadOnlyList<string> ApiKeyList => KeyList.Parse(ApiKeys);
 
-    public IReadOnlyList<string> AdminKeyList => Split(AdminKeys);
-
-    private static string[] Split(string? keys) =>
-        (keys ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    public IReadOnlyList<string> AdminKeyList => KeyList.Parse(AdminKeys);
 }
 
 public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Lamina.Gateway.Docs;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 
 namespace Lamina.Gateway.Apis;
@@ -17,18 +19,13 @@ public static class DocsApi
         return app;
     }
 
-    public static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetDocument(HttpContext context, ApiDocument document, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetDocument(
+        [FromKeyedServices("v1")] IOpenApiDocumentProvider own, ApiDocument document, CancellationToken cancellationToken)
     {
-        // The gateway's own routes, as ASP.NET Core describes them, asked of itself with the caller's key.
-        using var own = new HttpClient { BaseAddress = new Uri($"{context.Request.Scheme}://{context.Request.Host}") };
-        if (context.Request.Headers.Authorization.ToString() is { Length: > 0 } key)
-        {
-            own.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", key);
-        }
-
-        var gateway = JsonNode.Parse(await own.GetStringAsync("/openapi/v1.json", cancellationToken)) as JsonObject;
-        return gateway is null
-            ? TypedResults.Problem("the gateway's own OpenAPI document could not be read", statusCode: StatusCodes.Status500InternalServerError)
-            : TypedResults.Ok(await document.BuildAsync(gateway, cancellationToken));
+        // The gateway's own routes, as ASP.NET Core describes them, built in process: never fetched from the Host a request names.
+        var described = await (await own.GetOpenApiDocumentAsync(cancellationToken)).SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_1, cancellationToken);
+        return JsonNode.Parse(described) is JsonObject gateway
+            ? TypedResults.Ok(await document.BuildAsync(gateway, cancellationToken))
+            : TypedResults.Problem("the gateway's own OpenAPI document could not be read", statusCode: StatusCodes.Status500InternalServerError);
     }
 }

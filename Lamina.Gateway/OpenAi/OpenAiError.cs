@@ -18,8 +18,8 @@ public sealed record OpenAiError([property: JsonPropertyName("error")] OpenAiErr
 
     public static string TypeOf(int status) => status switch
     {
-        StatusCodes.Status400BadRequest or StatusCodes.Status404NotFound or StatusCodes.Status409Conflict or StatusCodes.Status422UnprocessableEntity => "invalid_request_error",
-        StatusCodes.Status401Unauthorized => "authentication_error",
+        // As OpenAI types them: a wrong key too is an invalid request (code invalid_api_key).
+        >= 400 and < 500 and not StatusCodes.Status429TooManyRequests => "invalid_request_error",
         StatusCodes.Status429TooManyRequests => "rate_limit_error",
         _ => "server_error",
     };

@@ -24,13 +24,27 @@ public sealed class BackendForwarder(IHttpForwarder forwarder) : IDisposable
         ConnectTimeout = TimeSpan.FromSeconds(15),
     });
 
-    /// <summary>Headers pass as they came, without X-Forwarded-*: backends listen on loopback for Lamina alone, and nothing of theirs reads them.</summary>
+    /// <summary>
+    /// Headers pass as they came but for the client's key, which is Lamina's and no backend's business; no X-Forwarded-*:
+    /// backends listen on loopback for Lamina alone, and nothing of theirs reads them.
+    /// </summary>
     public ValueTask<ForwarderError> ForwardAsync(HttpContext context, string endpoint) =>
-        forwarder.SendAsync(context, endpoint, _client, RequestConfig, HttpTransformer.Empty);
+        forwarder.SendAsync(context, endpoint, _client, RequestConfig, WithoutClientKey.Instance);
 
     /// <summary>A request of the gateway's own to a backend, on the same pooled connections.</summary>
     public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
         _client.SendAsync(request, cancellationToken);
 
     public void Dispose() => _client.Dispose();
+
+    private sealed class WithoutClientKey : HttpTransformer
+    {
+        public static readonly WithoutClientKey Instance = new();
+
+        public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+        {
+            await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+            proxyRequest.Headers.Authorization = null;
+        }
+    }
 }

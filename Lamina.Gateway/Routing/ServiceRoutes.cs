@@ -5,6 +5,9 @@ namespace Lamina.Gateway.Routing;
 /// <summary>The Lamina REST routes and the service that owns each, found by service discovery.</summary>
 public static class ServiceRoutes
 {
+    // Before the routes: static fields start in the order they are written.
+    private static readonly Dictionary<string, string> RemoveClientKey = new() { ["RequestHeaderRemove"] = "Authorization" };
+
     public static IReadOnlyList<RouteConfig> Routes { get; } =
     [
         Route("models", "registry", "/models/{**rest}"),
@@ -33,7 +36,10 @@ public static class ServiceRoutes
         RouteId = id,
         ClusterId = cluster,
         Match = new RouteMatch { Path = path, Methods = method is null ? null : [method] },
-        Transforms = upstreamPath is null ? null : [new Dictionary<string, string> { ["PathPattern"] = upstreamPath }],
+        // The client's key is the gateway's to check; the services behind it never see it.
+        Transforms = upstreamPath is null
+            ? [RemoveClientKey]
+            : [new Dictionary<string, string> { ["PathPattern"] = upstreamPath }, RemoveClientKey],
     };
 
     private static ClusterConfig Cluster(string service) => new()

@@ -1,4 +1,4 @@
-using Lamina.Gateway.OpenAi;
+using Lamina.Gateway.Errors;
 using Microsoft.Extensions.Options;
 
 namespace Lamina.Gateway.Security;
@@ -20,7 +20,7 @@ public sealed partial class ApiKeyGate(RequestDelegate next, IOptions<GatewayOpt
     public async Task InvokeAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "/";
-        if (_keys.IsEmpty || path is "/health" or "/alive")
+        if (_keys.IsEmpty || path is "/health" or "/alive" || IsDocs(context.Request.Method, path))
         {
             await next(context);
             return;
@@ -55,21 +55,12 @@ public sealed partial class ApiKeyGate(RequestDelegate next, IOptions<GatewayOpt
     private static string Bearer(string header) =>
         header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : "";
 
-    private static Task RefuseAsync(HttpContext context, int status, string message)
-    {
-        var path = context.Request.Path;
-        if (path.StartsWithSegments("/v1"))
-        {
-            return OpenAiError.Result(status, message, status == StatusCodes.Status401Unauthorized ? "invalid_api_key" : "insufficient_permissions").ExecuteAsync(context);
-        }
+    private static Task RefuseAsync(HttpContext context, int status, string message) =>
+        ApiFamily.WriteErrorAsync(context, status, message, status == StatusCodes.Status401Unauthorized ? "invalid_api_key" : "insufficient_permissions");
 
-        if (path.StartsWithSegments("/api"))
-        {
-            return TypedResults.Json(new { error = message }, statusCode: status).ExecuteAsync(context);
-        }
-
-        return TypedResults.Problem(message, statusCode: status, title: status == StatusCodes.Status401Unauthorized ? "API key needed" : "Admin key needed").ExecuteAsync(context);
-    }
+    /// <summary>The API's description and its reference page, which a browser opens without a header: they describe routes and hold no data.</summary>
+    private static bool IsDocs(string method, string path) =>
+        HttpMethods.IsGet(method) && (path == "/docs" || path.StartsWith("/docs/", StringComparison.Ordinal) || path.StartsWith("/openapi/", StringComparison.Ordinal));
 
     [LoggerMessage(LogLevel.Information, "Refused {Method} {Path}: {Why}")]
     private static partial void LogRefused(ILogger logger, string method, string path, string why);

@@ -56,6 +56,8 @@ public sealed class AppModelTests
     [Theory]
     [InlineData(null, "localhost")]
     [InlineData("--Lamina:Gateway:ApiKeys=key-1,key-2", "0.0.0.0")]
+    // No key at all, as the gateway reads it: it lets everyone in, so it must not listen on the network.
+    [InlineData("--Lamina:Gateway:ApiKeys= , ", "localhost")]
     public async Task WithoutKeysTheGatewayListensOnThisMachineOnlyAndItAloneIsExternal(string? keys, string host)
     {
         await using var app = await BuildAsync(["--Lamina:Store=embedded", .. keys is null ? Array.Empty<string>() : [keys]]);

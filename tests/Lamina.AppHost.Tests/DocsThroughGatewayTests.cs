@@ -31,6 +31,19 @@ public sealed class DocsThroughGatewayTests(SystemFixture fixture)
     }
 
     [Fact]
+    public async Task TheDocumentIsBuiltInsideTheGatewayWhateverHostARequestNames()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/openapi/lamina.json");
+        // Were the gateway to fetch its own part from the Host a request names, this would send it elsewhere.
+        request.Headers.Host = "unreachable.invalid:1";
+
+        using var response = await Gateway.SendAsync(request);
+
+        Assert.Equal(global::System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("/v1/chat/completions", (await response.Content.ReadFromJsonAsync<JsonObject>())!["paths"]!.AsObject().Select(path => path.Key));
+    }
+
+    [Fact]
     public async Task TheApiReferencePageIsServed()
     {
         using var page = await Gateway.GetAsync("/docs");

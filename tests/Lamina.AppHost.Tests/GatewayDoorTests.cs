@@ -24,14 +24,19 @@ public sealed partial class GatewayDoorTests(GpuSystemFixture fixture) : IAsyncL
     private HttpClient Gateway => fixture.System.Gateway;
 
     [Fact]
-    public async Task WithoutAKeyOnlyHealthAnswersAndEachFamilyRefusesInItsOwnShape()
+    public async Task WithoutAKeyOnlyHealthAndTheDocsAnswerAndEachFamilyRefusesInItsOwnShape()
     {
         using var anonymous = new HttpClient { BaseAddress = Gateway.BaseAddress };
 
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health")).StatusCode);
+        // A browser sends no Authorization header: the reference page and the document it reads open without one.
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/docs")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/openapi/lamina.json")).StatusCode);
         using var openAi = await anonymous.GetAsync("/v1/models");
         Assert.Equal(HttpStatusCode.Unauthorized, openAi.StatusCode);
-        Assert.Equal("invalid_api_key", (await openAi.Content.ReadFromJsonAsync<JsonObject>())!["error"]!["code"]!.GetValue<string>());
+        var error = (await openAi.Content.ReadFromJsonAsync<JsonObject>())!["error"]!;
+        Assert.Equal("invalid_api_key", error["code"]!.GetValue<string>());
+        Assert.Equal("invalid_request_error", error["type"]!.GetValue<string>());
         Assert.Equal("Bearer", openAi.Headers.WwwAuthenticate.Single().Scheme);
         using var ollama = await anonymous.GetAsync("/api/tags");
         Assert.Contains("needs an API key", (await ollama.Content.ReadFromJsonAsync<JsonObject>())!["error"]!.GetValue<string>());
@@ -101,6 +106,19 @@ public sealed partial class GatewayDoorTests(GpuSystemFixture fixture) : IAsyncL
         var error = (await response.Content.ReadFromJsonAsync<JsonObject>())!["error"]!;
         Assert.StartsWith("cannot start 'huge'", error["message"]!.GetValue<string>());
         Assert.Equal("model_unavailable", error["code"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task AClientsKeyNeverReachesTheModelsBackend()
+    {
+        using var chat = await Gateway.PostAsJsonAsync("/v1/chat/completions", Chat("tiny", stream: false));
+        using var streamed = await Gateway.PostAsJsonAsync("/v1/chat/completions", Chat("tiny", stream: true));
+
+        Assert.Equal(HttpStatusCode.OK, chat.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, streamed.StatusCode);
+        var events = fixture.RecordOf("llama-server", Path.Combine(fixture.Models, "tiny.gguf"))!.Events;
+        Assert.Contains("request /v1/chat/completions", events);
+        Assert.DoesNotContain(events, e => e.StartsWith("authorization", StringComparison.Ordinal));
     }
 
     [Fact]

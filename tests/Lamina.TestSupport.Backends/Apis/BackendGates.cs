@@ -18,6 +18,9 @@ internal static class BackendGates
             // W3C trace context, so tests can see one trace span the gateway, the Runner and the backend.
             if (context.Request.Headers.TryGetValue("traceparent", out var traceParent))
                 recorder.Event($"trace {traceParent} {context.Request.Path}");
+            // Whether a client's key reached the backend: Lamina's gateway keeps its keys to itself.
+            if (context.Request.Headers.Authorization.Count > 0)
+                recorder.Event($"authorization {context.Request.Path}");
             return next(context);
         });
 
