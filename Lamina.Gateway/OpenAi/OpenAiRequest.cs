@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Lamina.Gateway.OpenAi;
 
-/// <summary>What the gateway needs from an OpenAI request body before any backend sees it: the model, streaming, keep_alive.</summary>
+/// <summary>What the gateway needs from an OpenAI request body before any backend sees it: the model, streaming, keep_alive; the rest as its route needs it.</summary>
 public sealed record OpenAiRequest(string Model, bool Stream, string? KeepAlive)
 {
     /// <summary>The request, or the 400/413 that says what is wrong with its body; the body stays buffered for forwarding.</summary>
@@ -29,6 +29,11 @@ public sealed record OpenAiRequest(string Model, bool Stream, string? KeepAlive)
             if (!(root.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String && model.GetString() is { Length: > 0 } name))
             {
                 return (null, BadRequest("'model' is required: the name of a model from GET /v1/models", "model"));
+            }
+
+            if (OpenAiBodyRules.Check(request.Path.Value ?? "", root) is { } broken)
+            {
+                return (null, BadRequest(broken.Message, broken.Field));
             }
 
             var stream = root.TryGetProperty("stream", out var streaming) && streaming.ValueKind == JsonValueKind.True;

@@ -207,10 +207,15 @@ public sealed class ChatThroughGatewayTests(SystemFixture fixture)
     [Fact]
     public async Task MalformedBodyIsRefusedBeforeAnyBackendStarts()
     {
-        using var response = await Gateway.PostAsync("/v1/chat/completions", new StringContent("{\"messages\": [", Encoding.UTF8, "application/json"));
+        using var broken = await Gateway.PostAsync("/v1/chat/completions", new StringContent("{\"messages\": [", Encoding.UTF8, "application/json"));
+        using var noMessages = await Gateway.PostAsJsonAsync("/v1/chat/completions", new { model = LaminaSystem.TinyModel, max_tokens = 4 });
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("invalid_request_error", (await response.Content.ReadFromJsonAsync<JsonObject>())!["error"]!["type"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
+        var error = (await broken.Content.ReadFromJsonAsync<JsonObject>())!["error"]!;
+        Assert.Equal("invalid_request_error", error["type"]!.GetValue<string>());
+        Assert.StartsWith("the body is not valid JSON", error["message"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.BadRequest, noMessages.StatusCode);
+        Assert.Equal("messages", (await noMessages.Content.ReadFromJsonAsync<JsonObject>())!["error"]!["param"]!.GetValue<string>());
     }
 
     private static object Chat(bool stream, int maxTokens, string model = LaminaSystem.TinyModel) => new
