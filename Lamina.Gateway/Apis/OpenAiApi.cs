@@ -152,6 +152,11 @@ public static class OpenAiApi
     public static async Task<Results<EmptyHttpResult, JsonHttpResult<OpenAiError>>> ChatByName(
         string name, HttpContext context, ModelRouter router, ModelAliases aliases, ModelGate gate, BackendForwarder forwarder, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
     {
+        if (context.Request.ContentLength > options.Value.MaxBodyBytes)
+        {
+            return OpenAiError.Result(StatusCodes.Status413PayloadTooLarge, $"the request body is over {options.Value.MaxBodyBytes} bytes (Lamina:Gateway:MaxBodyBytes)", "request_too_large");
+        }
+
         JsonObject? body;
         try
         {

@@ -1,6 +1,7 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -68,6 +69,31 @@ public sealed class AppModelTests
 
         Assert.Equal(host, endpoints.Single(e => e.Project == "gateway" && e.Endpoint.Name == "http").Endpoint.TargetHost);
         Assert.Equal(["gateway"], endpoints.Where(e => e.Endpoint.IsExternal).Select(e => e.Project).Distinct());
+    }
+
+    [Fact]
+    public async Task TheDeploymentManifestGivesOnlyTheGatewayAnExternalEndpointAndKeepsKeysSecret()
+    {
+        var folder = Directory.CreateTempSubdirectory("lamina-manifest-").FullName;
+        var path = Path.Combine(folder, "aspire-manifest.json");
+        try
+        {
+            await using var app = await BuildAsync("--Lamina:Gateway:ApiKeys=key-1", "--publisher", "manifest", "--output-path", path);
+            await app.RunAsync();
+
+            var resources = JsonNode.Parse(await File.ReadAllTextAsync(path))!["resources"]!.AsObject();
+            var external = resources
+                .Where(resource => resource.Value!["bindings"] is JsonObject bindings && bindings.Any(binding => binding.Value!["external"]?.GetValue<bool>() == true))
+                .Select(resource => resource.Key);
+            Assert.Equal(["gateway"], external);
+            Assert.Equal("{gateway-apikeys.value}", resources["gateway"]!["env"]!["Lamina__Gateway__ApiKeys"]!.GetValue<string>());
+            Assert.True(resources["gateway-apikeys"]!["inputs"]!["value"]!["secret"]!.GetValue<bool>());
+            Assert.DoesNotContain("key-1", await File.ReadAllTextAsync(path));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Theory]
