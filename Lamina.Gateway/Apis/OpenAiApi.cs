@@ -128,6 +128,9 @@ public static class OpenAiApi
                 // Nothing reached the backend (it stopped since it was recorded): ask again, once, where the model runs now.
                 router.Forget(model);
                 context.Request.Body.Position = 0;
+                // YARP answered the failed try with 502, and forwards only while the response is untouched.
+                context.Response.StatusCode = StatusCodes.Status200OK;
+                context.Features.Set<IForwarderErrorFeature>(null);
                 route = await router.FindReadyAsync(model) ?? await router.StartWithinAsync(model, request.KeepAlive, null, options.Value.StartTimeout, cancellationToken);
                 error = route.Endpoint is null ? error : await forwarder.ForwardAsync(context, route.Endpoint);
             }

@@ -122,6 +122,32 @@ public sealed partial class GatewayDoorTests(GpuSystemFixture fixture) : IAsyncL
     }
 
     [Fact]
+    public async Task ABackendThatIsGoneIsABadGatewaySayingSoInOpenAisShape()
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync((await fixture.System.App.GetConnectionStringAsync("redis"))!);
+        // A ready record whose process died without a word: nothing listens on its port.
+        var record = new JsonObject
+        {
+            ["model"] = "ghost", ["backend"] = "llama.cpp", ["state"] = "ready", ["endpoint"] = $"http://127.0.0.1:{LocalMachine.FreePort()}",
+            ["pid"] = 1, ["started_at"] = DateTimeOffset.UtcNow, ["node"] = "elsewhere/1",
+        };
+        await redis.GetDatabase().StringSetAsync("lamina:instance:ghost", record.ToJsonString(), TimeSpan.FromMinutes(1));
+        try
+        {
+            using var response = await Gateway.PostAsJsonAsync("/v1/chat/completions", Chat("ghost", stream: false));
+
+            Assert.True(response.StatusCode == HttpStatusCode.BadGateway, await response.Content.ReadAsStringAsync());
+            var error = (await response.Content.ReadFromJsonAsync<JsonObject>())!["error"]!;
+            Assert.Equal("backend_unavailable", error["code"]!.GetValue<string>());
+            Assert.StartsWith("the backend of model 'ghost' did not answer", error["message"]!.GetValue<string>());
+        }
+        finally
+        {
+            await redis.GetDatabase().KeyDeleteAsync("lamina:instance:ghost");
+        }
+    }
+
+    [Fact]
     public async Task PathsNoRouteServesAreRefusedInTheirFamilysShape()
     {
         using var openAi = await Gateway.GetAsync("/v1/assistants");
