@@ -41,8 +41,21 @@ public sealed class ModelUse(IConnectionMultiplexer redis, TimeProvider time)
         Volatile.Write(ref tally.Changed, 1);
     }
 
-    /// <summary>Waits until a quiet model gets a request, or the interval ends.</summary>
-    public Task<bool> WaitAsync(TimeSpan interval, CancellationToken cancellationToken) => _wake.WaitAsync(interval, cancellationToken);
+    /// <summary>Waits until a quiet model gets a request (true), or the interval ends on the injected clock (false).</summary>
+    public async Task<bool> WaitAsync(TimeSpan interval, CancellationToken cancellationToken)
+    {
+        using var elapsed = new CancellationTokenSource(interval, time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, elapsed.Token);
+        try
+        {
+            await _wake.WaitAsync(either.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
 
     /// <summary>
     /// Writes every model whose use changed since the last write: its count of requests in flight in this

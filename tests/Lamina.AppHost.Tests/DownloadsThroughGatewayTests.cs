@@ -210,6 +210,8 @@ public sealed class DownloadsThroughGatewayTests(SystemFixture fixture) : IAsync
         await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync((await System.App.GetConnectionStringAsync("redis"))!);
         var db = redis.GetDatabase();
         await db.HashDeleteAsync("lamina:instances:used", LaminaSystem.TinyModel);
+        // As a store that lost its data on restart: the gateway must list itself again, or Runners miss its requests in flight.
+        await db.KeyDeleteAsync("lamina:gateways");
 
         var clock = Stopwatch.StartNew();
         using var answered = await Gateway.PostAsJsonAsync("/v1/chat/completions",
@@ -219,7 +221,8 @@ public sealed class DownloadsThroughGatewayTests(SystemFixture fixture) : IAsync
         // The gateway's writes resume once the store is back (it retries each second), so the Runner's idle clock is right again.
         Assert.True(await Eventually.TrueAsync(async () => (await db.HashGetAsync("lamina:instances:used", LaminaSystem.TinyModel)).HasValue, TimeSpan.FromSeconds(5)),
             $"no use recorded {clock.Elapsed} after the request");
-        Assert.NotEmpty(await db.SetMembersAsync("lamina:gateways"));
+        // It renews its listing every 10 s.
+        Assert.True(await Eventually.TrueAsync(async () => (await db.SetMembersAsync("lamina:gateways")).Length > 0, TimeSpan.FromSeconds(15)), "the gateway did not list itself again");
     }
 
     private async Task RestartAsync(string resource, string command)
