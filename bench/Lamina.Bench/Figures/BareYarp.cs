@@ -34,21 +34,17 @@ internal sealed class BareYarp : IAsyncDisposable
     public static async Task<BareYarp> StartAsync(Uri upstream)
     {
         var port = LocalMachine.FreePort();
-        var self = Environment.ProcessPath!;
+        // The SDK names its dotnet to what it runs; started as an apphost, this program finds it on PATH.
+        var dotnet = Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
         string[] own = [Argument, port.ToString(CultureInfo.InvariantCulture), upstream.GetLeftPart(UriPartial.Authority)];
-        var start = new ProcessStartInfo(self, Path.GetFileNameWithoutExtension(self) == "dotnet" ? [Assembly.GetEntryAssembly()!.Location, .. own] : own)
+        var assembly = Assembly.GetEntryAssembly()!.Location;
+        // The gateway's own runtime settings (GC, JIT, thread pool), from the file its build wrote, so the two never drift apart.
+        var start = new ProcessStartInfo(dotnet, ["exec", "--runtimeconfig", GatewayRuntimeConfig(), assembly, .. own])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            // As Lamina.Gateway.csproj and its Program set them for the gateway.
-            Environment =
-            {
-                ["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = "1",
-                ["DOTNET_gcServer"] = "0",
-                ["DOTNET_TieredPGO"] = "0",
-                ["DOTNET_TC_QuickJit"] = "0",
-                ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0",
-            },
+            // What Lamina.Gateway's GatewayRuntime sets in code before its host starts.
+            Environment = { ["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = "1" },
         };
         var process = Process.Start(start)!;
         var clock = Stopwatch.StartNew();
@@ -70,6 +66,22 @@ internal sealed class BareYarp : IAsyncDisposable
                 await Task.Delay(50);
             }
         }
+    }
+
+    /// <summary>Lamina.Gateway.runtimeconfig.json of the gateway built in this configuration, beside this program's own build.</summary>
+    private static string GatewayRuntimeConfig()
+    {
+        var here = new DirectoryInfo(AppContext.BaseDirectory);
+        var (framework, configuration) = (here.Name, here.Parent!.Name);
+        var root = here;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Lamina.Aspire.sln")))
+        {
+            root = root.Parent;
+        }
+
+        var path = Path.Combine(root?.FullName ?? throw new InvalidOperationException("Lamina.Aspire.sln not found above the bench's build folder"),
+            "Lamina.Gateway", "bin", configuration, framework, "Lamina.Gateway.runtimeconfig.json");
+        return File.Exists(path) ? path : throw new InvalidOperationException($"the gateway's runtime settings are not at {path}; build Lamina.Gateway in {configuration} first");
     }
 
     /// <summary>The forwarder itself: every request to <paramref name="upstream"/>, through the same handler settings as the gateway's.</summary>
