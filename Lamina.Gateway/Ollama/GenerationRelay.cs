@@ -9,17 +9,19 @@ namespace Lamina.Gateway.Ollama;
 /// answer), and ends the backend's request when the client goes.
 /// </summary>
 public sealed class GenerationRelay(
-    ModelRouter router, ModelAliases aliases, ModelGate gate, RunnerClient runner, OllamaBackendClient backend, TimeProvider time)
+    OllamaAdmission admission, ModelRouter router, ModelGate gate, RunnerClient runner, OllamaBackendClient backend, TimeProvider time)
 {
     public async Task<Results<EmptyHttpResult, Ok<OllamaReply>, JsonHttpResult<OllamaError>>> RelayAsync(
         HttpContext context, GenerationCall call, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
-        var (model, route) = await RouteAsync(call.Requested, call.KeepAlive, call.ContextLength, cancellationToken);
-        if (route.Endpoint is null)
+        var (admitted, refusal) = await admission.EnterAsync(call.Requested, call.KeepAlive, call.ContextLength, cancellationToken);
+        if (admitted is null)
         {
-            return OllamaError.Refused(call.Requested, route);
+            return refusal!;
         }
+
+        var (model, endpoint, route) = admitted;
 
         Telemetry.ModelRequestMetering.Served(context, model, route.Backend);
         using var place = await gate.EnterAsync(model, cancellationToken);
@@ -33,7 +35,7 @@ public sealed class GenerationRelay(
         router.Began(model);
         try
         {
-            using var response = await backend.PostAsync(route.Endpoint, call.Path, call.Body(route.ServedModel ?? model), cancellationToken);
+            using var response = await backend.PostAsync(endpoint, call.Path, call.Body(route.ServedModel ?? model), cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
                 var message = await OllamaBackendClient.ErrorMessageAsync(response, cancellationToken);
@@ -83,25 +85,8 @@ public sealed class GenerationRelay(
             return TypedResults.Ok(call.Line(Now, "") with { Done = true, DoneReason = "unload" });
         }
 
-        var (_, route) = await RouteAsync(call.Requested, call.KeepAlive, call.ContextLength, cancellationToken);
-        return route.Endpoint is null
-            ? OllamaError.Refused(call.Requested, route)
-            : TypedResults.Ok(call.Line(Now, "") with { Done = true, DoneReason = "load" });
-    }
-
-    /// <summary>The model's backend, trying each Lamina name the requested one may mean.</summary>
-    public async Task<(string Model, RouteResult Route)> RouteAsync(string requested, string? keepAlive, int? contextLength, CancellationToken cancellationToken)
-    {
-        // A manifest alias (often the model's Ollama name) comes first, then the forms Ollama clients add.
-        var candidates = OllamaNames.Candidates(requested).Select(aliases.Resolve).Distinct().ToList();
-        for (var i = 0; ; i++)
-        {
-            var route = await router.RouteAsync(candidates[i], keepAlive, contextLength, cancellationToken);
-            if (route.Status != StatusCodes.Status404NotFound || i == candidates.Count - 1)
-            {
-                return (candidates[i], route);
-            }
-        }
+        var (admitted, refusal) = await admission.EnterAsync(call.Requested, call.KeepAlive, call.ContextLength, cancellationToken);
+        return admitted is null ? refusal! : TypedResults.Ok(call.Line(Now, "") with { Done = true, DoneReason = "load" });
     }
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
