@@ -25,7 +25,7 @@ public static class OllamaGenerationApi
 
         var call = new GenerationCall(settings.Model, true, body.Stream ?? true, settings.KeepAlive, settings.ContextLength, UpstreamRequest.ChatPath,
             served => UpstreamRequest.Chat(served, body.Messages!, body.Options, body.Format));
-        return body.Messages is { Count: > 0 } ? await relay.RelayAsync(context, call, cancellationToken) : await relay.LoadAsync(call, cancellationToken);
+        return body.Messages is { Count: > 0 } ? await relay.RelayAsync(context, call, cancellationToken) : await relay.LoadAsync(context, call, cancellationToken);
     }
 
     public static async Task<Results<EmptyHttpResult, Ok<OllamaReply>, JsonHttpResult<OllamaError>>> Generate(
@@ -44,7 +44,7 @@ public static class OllamaGenerationApi
             served => raw
                 ? UpstreamRequest.Completion(served, body.Prompt!, body.Options, body.Format)
                 : UpstreamRequest.Chat(served, Messages(body), body.Options, body.Format));
-        return string.IsNullOrEmpty(body.Prompt) ? await relay.LoadAsync(call, cancellationToken) : await relay.RelayAsync(context, call, cancellationToken);
+        return string.IsNullOrEmpty(body.Prompt) ? await relay.LoadAsync(context, call, cancellationToken) : await relay.RelayAsync(context, call, cancellationToken);
     }
 
     public static async Task<Results<Ok<OllamaEmbedResponse>, JsonHttpResult<OllamaError>>> Embed(
@@ -62,7 +62,7 @@ public static class OllamaGenerationApi
             return OllamaError.BadRequest("input is required: a text, or a list of texts");
         }
 
-        var (result, error) = await relay.EmbedAsync(settings.Model, inputs, settings.KeepAlive, settings.ContextLength, cancellationToken);
+        var (result, error) = await relay.EmbedAsync(request.HttpContext.Response, settings.Model, inputs, settings.KeepAlive, settings.ContextLength, cancellationToken);
         return result is null
             ? error!
             : TypedResults.Ok(new OllamaEmbedResponse(settings.Model, result.Embeddings, result.TotalDuration, result.LoadDuration, result.PromptTokens));
@@ -83,7 +83,7 @@ public static class OllamaGenerationApi
             return OllamaError.BadRequest("prompt is required: the text to embed");
         }
 
-        var (result, error) = await relay.EmbedAsync(settings.Model, [prompt], settings.KeepAlive, settings.ContextLength, cancellationToken);
+        var (result, error) = await relay.EmbedAsync(request.HttpContext.Response, settings.Model, [prompt], settings.KeepAlive, settings.ContextLength, cancellationToken);
         return result is null ? error! : TypedResults.Ok(new OllamaEmbeddingResponse(result.Embeddings.FirstOrDefault() ?? []));
     }
 

@@ -9,28 +9,21 @@ namespace Lamina.Gateway.Ollama;
 /// answer), and ends the backend's request when the client goes.
 /// </summary>
 public sealed class GenerationRelay(
-    OllamaAdmission admission, ModelRouter router, ModelGate gate, RunnerClient runner, OllamaBackendClient backend, TimeProvider time)
+    OllamaAdmission admission, ModelRouter router, RunnerClient runner, OllamaBackendClient backend, TimeProvider time)
 {
     public async Task<Results<EmptyHttpResult, Ok<OllamaReply>, JsonHttpResult<OllamaError>>> RelayAsync(
         HttpContext context, GenerationCall call, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
-        var (admitted, refusal) = await admission.EnterAsync(call.Requested, call.KeepAlive, call.ContextLength, cancellationToken);
+        var (admitted, refusal) = await admission.EnterAsync(context.Response, call.Requested, call.KeepAlive, call.ContextLength, queued: true, cancellationToken);
         if (admitted is null)
         {
             return refusal!;
         }
 
-        var (model, endpoint, route) = admitted;
-
+        using var place = admitted;
+        var (model, endpoint, route, _) = admitted;
         Telemetry.ModelRequestMetering.Served(context, model, route.Backend);
-        using var place = await gate.EnterAsync(model, cancellationToken);
-        if (place is null)
-        {
-            context.Response.Headers.RetryAfter = gate.RetryAfterSeconds(model).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return OllamaError.Result(StatusCodes.Status429TooManyRequests, $"model \"{call.Requested}\" has too many requests waiting (Lamina:Gateway:MaxQueuePerModel); retry after the Retry-After seconds");
-        }
-
         var tally = new GenerationTally(time, started, time.GetElapsedTime(started));
         router.Began(model);
         try
@@ -73,7 +66,8 @@ public sealed class GenerationRelay(
     }
 
     /// <summary>A chat with no messages or a generate with no prompt: loads the model, or with keep_alive 0 unloads it.</summary>
-    public async Task<Results<EmptyHttpResult, Ok<OllamaReply>, JsonHttpResult<OllamaError>>> LoadAsync(GenerationCall call, CancellationToken cancellationToken)
+    public async Task<Results<EmptyHttpResult, Ok<OllamaReply>, JsonHttpResult<OllamaError>>> LoadAsync(
+        HttpContext context, GenerationCall call, CancellationToken cancellationToken)
     {
         if (OllamaBody.Unloads(call.KeepAlive))
         {
@@ -85,7 +79,8 @@ public sealed class GenerationRelay(
             return TypedResults.Ok(call.Line(Now, "") with { Done = true, DoneReason = "unload" });
         }
 
-        var (admitted, refusal) = await admission.EnterAsync(call.Requested, call.KeepAlive, call.ContextLength, cancellationToken);
+        // Loading uses no backend: it takes no place in the model's queue.
+        var (admitted, refusal) = await admission.EnterAsync(context.Response, call.Requested, call.KeepAlive, call.ContextLength, queued: false, cancellationToken);
         return admitted is null ? refusal! : TypedResults.Ok(call.Line(Now, "") with { Done = true, DoneReason = "load" });
     }
 

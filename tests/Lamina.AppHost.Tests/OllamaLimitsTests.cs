@@ -43,6 +43,55 @@ public sealed class OllamaLimitsTests(GpuSystemFixture fixture) : IAsyncLifetime
         });
     }
 
+    [Fact]
+    public async Task AChatTakesItsPlaceInTheModelsQueueBeforeWaitingForItsStart()
+    {
+        await HeldElsewhereAsync(["cpu-c"], async () =>
+        {
+            // One takes the model's place and waits for the start, one waits behind it: the third has no place, even before the model runs.
+            var first = Gateway.PostAsJsonAsync("/api/chat", Chat("cpu-c"));
+            var second = Gateway.PostAsJsonAsync("/api/chat", Chat("cpu-c"));
+            await Task.Delay(1000);
+            var clock = Stopwatch.StartNew();
+            using var patience = new CancellationTokenSource(StartTimeout * 2);
+
+            using var third = await Gateway.PostAsJsonAsync("/api/chat", Chat("cpu-c"), patience.Token);
+
+            Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"refused after {clock.Elapsed}");
+            Assert.True(third.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
+            Assert.Contains("Lamina:Gateway:MaxQueuePerModel", await ErrorOf(third));
+            (await first).Dispose();
+            (await second).Dispose();
+        });
+    }
+
+    [Fact]
+    public async Task EmbedsBeyondTheModelsQueueGetTooManyRequestsWithRetryAfterInOllamasShape()
+    {
+        await using var slow = await SlowModel.StartAsync(fixture);
+        // One answers (a token a second), one waits: the embeds have no place.
+        using var first = await Gateway.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/chat") { Content = JsonContent.Create(Chat(SlowModel.Name, stream: true)) }, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await first.Content.ReadAsStreamAsync());
+        Assert.Contains("\"done\":false", await reader.ReadLineAsync());
+        var second = Gateway.PostAsJsonAsync("/api/chat", Chat(SlowModel.Name));
+        await Task.Delay(500);
+
+        using var embed = await Gateway.PostAsJsonAsync("/api/embed", new { model = SlowModel.Name, input = "hi" });
+        using var embeddings = await Gateway.PostAsJsonAsync("/api/embeddings", new { model = SlowModel.Name, prompt = "hi" });
+
+        foreach (var refused in (HttpResponseMessage[])[embed, embeddings])
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+            Assert.True(refused.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
+            Assert.Contains("Lamina:Gateway:MaxQueuePerModel", await ErrorOf(refused));
+        }
+
+        Assert.Contains("\"done\":true", await reader.ReadToEndAsync());
+        using var answered = await second;
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+    }
+
     /// <summary>Runs the test while another Runner holds the models' start locks, as one that is loading them does.</summary>
     private async Task HeldElsewhereAsync(string[] models, Func<Task> test)
     {
