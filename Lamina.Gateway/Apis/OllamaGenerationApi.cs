@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Lamina.Gateway.Ollama;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Lamina.Gateway.Apis;
 
@@ -9,9 +10,9 @@ namespace Lamina.Gateway.Apis;
 public static class OllamaGenerationApi
 {
     public static async Task<Results<EmptyHttpResult, Ok<OllamaReply>, JsonHttpResult<OllamaError>>> Chat(
-        HttpContext context, GenerationRelay relay, CancellationToken cancellationToken)
+        HttpContext context, GenerationRelay relay, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
     {
-        var (body, invalid) = await OllamaBody.ReadAsync<OllamaChatRequest>(context.Request, cancellationToken);
+        var (body, invalid) = await OllamaBody.ReadAsync<OllamaChatRequest>(context.Request, options.Value.MaxBodyBytes, cancellationToken);
         var (settings, unusable) = body is null ? default : Settings(body.Model, body.KeepAlive, body.Options);
         if ((invalid ?? unusable) is { } refused)
         {
@@ -29,9 +30,9 @@ public static class OllamaGenerationApi
     }
 
     public static async Task<Results<EmptyHttpResult, Ok<OllamaReply>, JsonHttpResult<OllamaError>>> Generate(
-        HttpContext context, GenerationRelay relay, CancellationToken cancellationToken)
+        HttpContext context, GenerationRelay relay, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
     {
-        var (body, invalid) = await OllamaBody.ReadAsync<OllamaGenerateRequest>(context.Request, cancellationToken);
+        var (body, invalid) = await OllamaBody.ReadAsync<OllamaGenerateRequest>(context.Request, options.Value.MaxBodyBytes, cancellationToken);
         var (settings, unusable) = body is null ? default : Settings(body.Model, body.KeepAlive, body.Options);
         if ((invalid ?? unusable) is { } refused)
         {
@@ -48,9 +49,9 @@ public static class OllamaGenerationApi
     }
 
     public static async Task<Results<Ok<OllamaEmbedResponse>, JsonHttpResult<OllamaError>>> Embed(
-        HttpRequest request, EmbeddingRelay relay, CancellationToken cancellationToken)
+        HttpRequest request, EmbeddingRelay relay, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
     {
-        var (body, invalid) = await OllamaBody.ReadAsync<OllamaEmbedRequest>(request, cancellationToken);
+        var (body, invalid) = await OllamaBody.ReadAsync<OllamaEmbedRequest>(request, options.Value.MaxBodyBytes, cancellationToken);
         var (settings, unusable) = body is null ? default : Settings(body.Model, body.KeepAlive, body.Options);
         if ((invalid ?? unusable) is { } refused)
         {
@@ -69,9 +70,9 @@ public static class OllamaGenerationApi
     }
 
     public static async Task<Results<Ok<OllamaEmbeddingResponse>, JsonHttpResult<OllamaError>>> Embeddings(
-        HttpRequest request, EmbeddingRelay relay, CancellationToken cancellationToken)
+        HttpRequest request, EmbeddingRelay relay, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
     {
-        var (body, invalid) = await OllamaBody.ReadAsync<OllamaEmbedRequest>(request, cancellationToken);
+        var (body, invalid) = await OllamaBody.ReadAsync<OllamaEmbedRequest>(request, options.Value.MaxBodyBytes, cancellationToken);
         var (settings, unusable) = body is null ? default : Settings(body.Model, body.KeepAlive, body.Options);
         if ((invalid ?? unusable) is { } refused)
         {

@@ -92,6 +92,24 @@ public sealed class OllamaLimitsTests(GpuSystemFixture fixture) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
     }
 
+    [Fact]
+    public async Task ABodyOverMaxBodyBytesIsRefusedWithOrWithoutAContentLength()
+    {
+        // Lamina:Gateway:MaxBodyBytes is 1 MiB here; Kestrel itself takes twice that.
+        var json = $"{{\"model\":\"no-such-model\",\"messages\":[{{\"role\":\"user\",\"content\":\"{new string('x', 3 << 19)}\"}}]}}";
+        using var sized = new HttpRequestMessage(HttpMethod.Post, "/api/chat") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        using var chunked = new HttpRequestMessage(HttpMethod.Post, "/api/chat") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        chunked.Headers.TransferEncodingChunked = true;
+
+        foreach (var request in (HttpRequestMessage[])[sized, chunked])
+        {
+            using var response = await Gateway.SendAsync(request);
+
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+            Assert.Contains("Lamina:Gateway:MaxBodyBytes", await ErrorOf(response));
+        }
+    }
+
     /// <summary>Runs the test while another Runner holds the models' start locks, as one that is loading them does.</summary>
     private async Task HeldElsewhereAsync(string[] models, Func<Task> test)
     {
