@@ -9,7 +9,7 @@ namespace Lamina.Gateway.Ollama;
 /// answer), and ends the backend's request when the client goes.
 /// </summary>
 public sealed class GenerationRelay(
-    OllamaAdmission admission, ModelRouter router, RunnerClient runner, OllamaBackendClient backend, TimeProvider time)
+    OllamaAdmission admission, OllamaCatalog catalog, ModelRouter router, RunnerClient runner, OllamaBackendClient backend, TimeProvider time)
 {
     public async Task<Results<EmptyHttpResult, Ok<OllamaReply>, JsonHttpResult<OllamaError>>> RelayAsync(
         HttpContext context, GenerationCall call, CancellationToken cancellationToken)
@@ -71,11 +71,13 @@ public sealed class GenerationRelay(
     {
         if (OllamaBody.Unloads(call.KeepAlive))
         {
-            foreach (var candidate in OllamaNames.Candidates(call.Requested))
+            // By alias or by the forms Ollama clients add, as every request; a model the catalog lacks is not found, as Ollama says.
+            if (await catalog.FindAsync(call.Requested, cancellationToken) is not { } entry)
             {
-                await runner.StopAsync(candidate, cancellationToken);
+                return OllamaError.NotFound(call.Requested);
             }
 
+            await runner.StopAsync(entry["name"]!.ToString(), cancellationToken);
             return TypedResults.Ok(call.Line(Now, "") with { Done = true, DoneReason = "unload" });
         }
 

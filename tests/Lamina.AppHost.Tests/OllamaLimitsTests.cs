@@ -110,6 +110,23 @@ public sealed class OllamaLimitsTests(GpuSystemFixture fixture) : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task KeepAliveZeroUnloadsTheModelAnAliasNamesAndAnUnknownOneIsNotFound()
+    {
+        using var generated = await Gateway.PostAsJsonAsync("/api/generate", new { model = "qwen-alias", prompt = "hi", stream = false });
+        Assert.Equal(HttpStatusCode.OK, generated.StatusCode);
+        Assert.Contains("qwen", await LoadedAsync());
+
+        using var unloaded = await Gateway.PostAsJsonAsync("/api/generate", new { model = "qwen-alias", keep_alive = 0 });
+        using var unknown = await Gateway.PostAsJsonAsync("/api/chat", new { model = "no-such-model", keep_alive = 0 });
+
+        Assert.Equal(HttpStatusCode.OK, unloaded.StatusCode);
+        Assert.Equal("unload", (await unloaded.Content.ReadFromJsonAsync<JsonObject>())!["done_reason"]!.GetValue<string>());
+        Assert.DoesNotContain("qwen", await LoadedAsync());
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("model 'no-such-model' not found", await ErrorOf(unknown));
+    }
+
     /// <summary>Runs the test while another Runner holds the models' start locks, as one that is loading them does.</summary>
     private async Task HeldElsewhereAsync(string[] models, Func<Task> test)
     {
