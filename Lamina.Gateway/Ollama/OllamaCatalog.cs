@@ -7,7 +7,7 @@ using Lamina.Shared.Manifest;
 namespace Lamina.Gateway.Ollama;
 
 /// <summary>Lamina's catalog and running instances in the shapes of Ollama's list, ps and show.</summary>
-public sealed class OllamaCatalog(RegistryClient registry, RunnerClient runner, ModelAliases aliases, TimeProvider time)
+public sealed class OllamaCatalog(RegistryClient registry, RunnerClient runner, ModelAliases aliases, ModelUse use, TimeProvider time)
 {
     // What Ollama shows for a model that never unloads.
     private static readonly DateTime _never = new(2318, 1, 1, 0, 0, 0, DateTimeKind.Utc);
@@ -22,18 +22,16 @@ public sealed class OllamaCatalog(RegistryClient registry, RunnerClient runner, 
             Name(entry), Name(entry), ModifiedAt(entry), Size(entry), Digest(entry), Details(entry)))]);
     }
 
-    /// <summary>The models loaded now, with when each unloads if left idle from now.</summary>
+    /// <summary>The models loaded now (ready: one still loading is not, as in Ollama's ps), with when each unloads unless used.</summary>
     public async Task<OllamaRunningList> RunningAsync(CancellationToken cancellationToken)
     {
-        var instances = (await runner.ListInstancesAsync(cancellationToken))
-            .Where(instance => instance.State is InstanceStates.Ready or InstanceStates.Loading or InstanceStates.Starting)
-            .ToList();
+        var instances = (await runner.ListInstancesAsync(cancellationToken)).Where(instance => instance.IsReady).ToList();
         var entries = await Task.WhenAll(instances.Select(instance => registry.FindModelAsync(instance.Model, cancellationToken)));
         return new OllamaRunningList([.. instances.Zip(entries, (instance, entry) =>
         {
             var size = instance.MemoryBytes ?? (entry is null ? 0 : Size(entry));
             return new OllamaRunningModel(instance.Model, instance.Model, size, entry is null ? OllamaNames.Digest(instance.Model, null, null) : Digest(entry),
-                entry is null ? Details(new JsonObject()) : Details(entry), ExpiresAt(instance.KeepAlive), instance.Gpus is { Count: > 0 } ? size : 0, instance.ContextLength);
+                entry is null ? Details(new JsonObject()) : Details(entry), ExpiresAt(instance), instance.Gpus is { Count: > 0 } ? size : 0, instance.ContextLength);
         })]);
     }
 
@@ -89,10 +87,22 @@ public sealed class OllamaCatalog(RegistryClient registry, RunnerClient runner, 
             metadata?["file_type"]?.ToString() ?? entry["quantization"]?.ToString() ?? "");
     }
 
-    private DateTime ExpiresAt(string? keepAlive)
+    /// <summary>
+    /// When the Runner's idle stopper stops the model: its keep_alive after it was last used, which is the latest of the
+    /// gateways' record, this gateway's own use not yet written, and when it became ready. A request running here now
+    /// restarts that clock when it ends, so the model unloads no sooner than keep_alive from now. The store's count of
+    /// requests in flight is not used: written in batches, it still counts a request for a moment after it ended.
+    /// </summary>
+    private DateTime ExpiresAt(InstanceInfo instance)
     {
-        var idle = keepAlive is not null && KeepAliveDuration.TryParse(keepAlive, out var duration) ? duration : TimeSpan.FromMinutes(5);
-        return idle == KeepAliveDuration.Forever ? _never : time.GetUtcNow().UtcDateTime + idle;
+        var idle = instance.KeepAlive is { } text && KeepAliveDuration.TryParse(text, out var duration) ? duration : TimeSpan.FromMinutes(5);
+        if (idle == KeepAliveDuration.Forever)
+        {
+            return _never;
+        }
+
+        DateTimeOffset?[] uses = [instance.LastUsed, use.LastUse(instance.Model), instance.ReadyAt];
+        return ((uses.Max() ?? time.GetUtcNow()) + idle).UtcDateTime;
     }
 
     /// <summary>Ollama's way of writing a parameter count: <c>494.03M</c>, <c>7.6B</c>.</summary>

@@ -123,14 +123,34 @@ public sealed class OllamaThroughGatewayTests(SystemFixture fixture) : IAsyncLif
     {
         var chat = Chat(Tiny, stream: false, predict: 2);
         chat.Options!.NumCtx = 128;
+        chat.KeepAlive = "10m";
+        var before = DateTime.UtcNow;
         await ToListAsync(_ollama.ChatAsync(chat));
+        var after = DateTime.UtcNow;
 
         var running = (await _ollama.ListRunningModelsAsync()).ToList();
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var later = (await _ollama.ListRunningModelsAsync()).ToList();
 
         var tiny = Assert.Single(running, model => model.Name == Tiny);
         Assert.Equal(128, tiny.ContextLength);
-        Assert.True(tiny.ExpiresAt > DateTime.UtcNow);
         Assert.Equal("llama", tiny.Details.Family);
+        // Ten minutes from the chat's end, however often it is asked.
+        Assert.InRange(tiny.ExpiresAt.ToUniversalTime(), before.AddMinutes(10), after.AddMinutes(10).AddSeconds(1));
+        Assert.Equal(tiny.ExpiresAt, Assert.Single(later, model => model.Name == Tiny).ExpiresAt);
+    }
+
+    [Fact]
+    public async Task AModelKeptLoadedForeverExpiresInTheFarFutureAsOllamaSays()
+    {
+        var chat = Chat(Tiny, stream: false, predict: 2);
+        chat.KeepAlive = "-1";
+        await ToListAsync(_ollama.ChatAsync(chat));
+
+        var tiny = Assert.Single(await _ollama.ListRunningModelsAsync(), model => model.Name == Tiny);
+
+        Assert.True(tiny.ExpiresAt.ToUniversalTime() > DateTime.UtcNow.AddYears(100), $"expires at {tiny.ExpiresAt:O}");
+        await fixture.System.Gateway.PostAsync($"/models/{Tiny}/stop", null);
     }
 
     [Fact]
