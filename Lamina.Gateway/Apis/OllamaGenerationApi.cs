@@ -25,7 +25,7 @@ public static class OllamaGenerationApi
         }
 
         var call = new GenerationCall(settings.Model, true, body.Stream ?? true, settings.KeepAlive, settings.ContextLength, UpstreamRequest.ChatPath,
-            served => UpstreamRequest.Chat(served, body.Messages!, body.Options, body.Format));
+            served => UpstreamRequest.Chat(served, body.Messages!, body.Options, body.Format, body.Tools));
         return body.Messages is { Count: > 0 } ? await relay.RelayAsync(context, call, cancellationToken) : await relay.LoadAsync(context, call, cancellationToken);
     }
 

@@ -44,7 +44,7 @@ public sealed class GenerationRelay(
                     tally.Add(piece);
                 }
 
-                return TypedResults.Ok(tally.Finish(call.Line(Now, tally.Text.ToString(), tally.Thinking.ToString())));
+                return TypedResults.Ok(tally.Finish(call.Line(Now, tally.Text.ToString(), tally.Thinking.ToString(), tally.ToolCalls.Take())));
             }
 
             await StreamAsync(context.Response, call, pieces, tally, cancellationToken);
@@ -100,6 +100,12 @@ public sealed class GenerationRelay(
                 {
                     await Ndjson.WriteLineAsync(response, call.Line(Now, piece.Text ?? "", piece.Thinking), cancellationToken);
                 }
+            }
+
+            // A call is whole once the stream has ended: it goes in one line before the last, as Ollama sends it.
+            if (tally.ToolCalls.Take() is { Count: > 0 } toolCalls)
+            {
+                await Ndjson.WriteLineAsync(response, call.Line(Now, "", toolCalls: toolCalls), cancellationToken);
             }
         }
         catch (Exception e) when (e is HttpRequestException or IOException or BackendStreamException && !cancellationToken.IsCancellationRequested)
