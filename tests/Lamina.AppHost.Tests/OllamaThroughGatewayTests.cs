@@ -167,6 +167,27 @@ public sealed class OllamaThroughGatewayTests(SystemFixture fixture) : IAsyncLif
     }
 
     [Fact]
+    public async Task ShowGivesTheGgufChatTemplateAndOnlyTheCapabilitiesItSupports()
+    {
+        const string toolTemplate = "{% if tools %}{{ tools | tojson }}{% endif %}" + TinyGguf.ChatTemplate;
+        TinyGguf.Write(Path.Combine(fixture.System.Root, "models", "tools.gguf"), chatTemplate: toolTemplate);
+        using var put = await Gateway.PutAsJsonAsync("/models/with-tools", new { path = "tools.gguf", backend = "embedded" });
+        Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        using var embedder = await Gateway.PutAsJsonAsync("/models/embedder", new { path = "tiny.gguf", backend = "embedded", use_cases = new[] { "embeddings" } });
+        Assert.True(embedder.IsSuccessStatusCode, await embedder.Content.ReadAsStringAsync());
+
+        var tiny = await _ollama.ShowModelAsync(new ShowModelRequest { Model = Tiny });
+        var tools = await _ollama.ShowModelAsync(new ShowModelRequest { Model = "with-tools" });
+        var embeds = await _ollama.ShowModelAsync(new ShowModelRequest { Model = "embedder" });
+
+        Assert.Equal(TinyGguf.ChatTemplate, tiny.Template);
+        Assert.Equal(["completion"], tiny.Capabilities!);
+        Assert.Equal(toolTemplate, tools.Template);
+        Assert.Equal(["completion", "tools"], tools.Capabilities!);
+        Assert.Equal(["embedding"], embeds.Capabilities!);
+    }
+
+    [Fact]
     public async Task PullFromTheOllamaRegistryReportsProgressThenSuccessAndDeleteRemovesIt()
     {
         using var weights = new MemoryStream();
