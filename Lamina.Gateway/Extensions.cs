@@ -55,6 +55,7 @@ public static class Extensions
         builder.Services.AddSingleton<BackendForwarder>();
         builder.Services.AddSingleton<OllamaBackendClient>();
         builder.Services.AddTransient<OllamaCatalog>();
+        builder.Services.AddTransient<OllamaAdmission>();
         builder.Services.AddTransient<GenerationRelay>();
         builder.Services.AddTransient<EmbeddingRelay>();
         builder.Services.AddTransient<PullRelay>();

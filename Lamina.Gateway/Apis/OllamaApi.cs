@@ -2,6 +2,7 @@ using System.Reflection;
 using Lamina.Gateway.Ollama;
 using Lamina.Gateway.Routing;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Lamina.Gateway.Apis;
 
@@ -39,9 +40,9 @@ public static class OllamaApi
         TypedResults.Ok(await catalog.RunningAsync(cancellationToken));
 
     public static async Task<Results<Ok<OllamaShowResponse>, JsonHttpResult<OllamaError>>> Show(
-        HttpRequest request, OllamaCatalog catalog, CancellationToken cancellationToken)
+        HttpRequest request, OllamaCatalog catalog, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
     {
-        var (target, invalid) = await TargetAsync(request, cancellationToken);
+        var (target, invalid) = await TargetAsync(request, options.Value.MaxBodyBytes, cancellationToken);
         if (invalid is not null)
         {
             return invalid;
@@ -52,9 +53,9 @@ public static class OllamaApi
     }
 
     public static async Task<Results<EmptyHttpResult, Ok<PullStatus>, JsonHttpResult<OllamaError>>> Pull(
-        HttpContext context, PullRelay relay, CancellationToken cancellationToken)
+        HttpContext context, PullRelay relay, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
     {
-        var (target, invalid) = await TargetAsync(context.Request, cancellationToken);
+        var (target, invalid) = await TargetAsync(context.Request, options.Value.MaxBodyBytes, cancellationToken);
         if (invalid is not null)
         {
             return invalid;
@@ -64,9 +65,9 @@ public static class OllamaApi
     }
 
     public static async Task<Results<Ok, JsonHttpResult<OllamaError>>> Delete(
-        HttpRequest request, OllamaCatalog catalog, RegistryClient registry, RunnerClient runner, CancellationToken cancellationToken)
+        HttpRequest request, OllamaCatalog catalog, RegistryClient registry, RunnerClient runner, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
     {
-        var (target, invalid) = await TargetAsync(request, cancellationToken);
+        var (target, invalid) = await TargetAsync(request, options.Value.MaxBodyBytes, cancellationToken);
         if (invalid is not null)
         {
             return invalid;
@@ -84,9 +85,10 @@ public static class OllamaApi
     }
 
     /// <summary>The model of a show, pull or delete body, and whether to stream.</summary>
-    private static async Task<((string Model, bool Stream)? Target, JsonHttpResult<OllamaError>? Invalid)> TargetAsync(HttpRequest request, CancellationToken cancellationToken)
+    private static async Task<((string Model, bool Stream)? Target, JsonHttpResult<OllamaError>? Invalid)> TargetAsync(
+        HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
-        var (body, invalid) = await OllamaBody.ReadAsync<OllamaModelRequest>(request, cancellationToken);
+        var (body, invalid) = await OllamaBody.ReadAsync<OllamaModelRequest>(request, maxBytes, cancellationToken);
         if (invalid is not null)
         {
             return (null, invalid);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Lamina.Gateway.Ollama;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Lamina.Gateway.Apis;
 
@@ -9,9 +10,9 @@ namespace Lamina.Gateway.Apis;
 public static class OllamaGenerationApi
 {
     public static async Task<Results<EmptyHttpResult, Ok<OllamaReply>, JsonHttpResult<OllamaError>>> Chat(
-        HttpContext context, GenerationRelay relay, CancellationToken cancellationToken)
+        HttpContext context, GenerationRelay relay, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
     {
-        var (body, invalid) = await OllamaBody.ReadAsync<OllamaChatRequest>(context.Request, cancellationToken);
+        var (body, invalid) = await OllamaBody.ReadAsync<OllamaChatRequest>(context.Request, options.Value.MaxBodyBytes, cancellationToken);
         var (settings, unusable) = body is null ? default : Settings(body.Model, body.KeepAlive, body.Options);
         if ((invalid ?? unusable) is { } refused)
         {
@@ -24,14 +25,14 @@ public static class OllamaGenerationApi
         }
 
         var call = new GenerationCall(settings.Model, true, body.Stream ?? true, settings.KeepAlive, settings.ContextLength, UpstreamRequest.ChatPath,
-            served => UpstreamRequest.Chat(served, body.Messages!, body.Options, body.Format));
-        return body.Messages is { Count: > 0 } ? await relay.RelayAsync(context, call, cancellationToken) : await relay.LoadAsync(call, cancellationToken);
+            served => UpstreamRequest.Chat(served, body.Messages!, body.Options, body.Format, body.Tools));
+        return body.Messages is { Count: > 0 } ? await relay.RelayAsync(context, call, cancellationToken) : await relay.LoadAsync(context, call, cancellationToken);
     }
 
     public static async Task<Results<EmptyHttpResult, Ok<OllamaReply>, JsonHttpResult<OllamaError>>> Generate(
-        HttpContext context, GenerationRelay relay, CancellationToken cancellationToken)
+        HttpContext context, GenerationRelay relay, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
     {
-        var (body, invalid) = await OllamaBody.ReadAsync<OllamaGenerateRequest>(context.Request, cancellationToken);
+        var (body, invalid) = await OllamaBody.ReadAsync<OllamaGenerateRequest>(context.Request, options.Value.MaxBodyBytes, cancellationToken);
         var (settings, unusable) = body is null ? default : Settings(body.Model, body.KeepAlive, body.Options);
         if ((invalid ?? unusable) is { } refused)
         {
@@ -44,13 +45,13 @@ public static class OllamaGenerationApi
             served => raw
                 ? UpstreamRequest.Completion(served, body.Prompt!, body.Options, body.Format)
                 : UpstreamRequest.Chat(served, Messages(body), body.Options, body.Format));
-        return string.IsNullOrEmpty(body.Prompt) ? await relay.LoadAsync(call, cancellationToken) : await relay.RelayAsync(context, call, cancellationToken);
+        return string.IsNullOrEmpty(body.Prompt) ? await relay.LoadAsync(context, call, cancellationToken) : await relay.RelayAsync(context, call, cancellationToken);
     }
 
     public static async Task<Results<Ok<OllamaEmbedResponse>, JsonHttpResult<OllamaError>>> Embed(
-        HttpRequest request, EmbeddingRelay relay, CancellationToken cancellationToken)
+        HttpRequest request, EmbeddingRelay relay, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
     {
-        var (body, invalid) = await OllamaBody.ReadAsync<OllamaEmbedRequest>(request, cancellationToken);
+        var (body, invalid) = await OllamaBody.ReadAsync<OllamaEmbedRequest>(request, options.Value.MaxBodyBytes, cancellationToken);
         var (settings, unusable) = body is null ? default : Settings(body.Model, body.KeepAlive, body.Options);
         if ((invalid ?? unusable) is { } refused)
         {
@@ -62,16 +63,16 @@ public static class OllamaGenerationApi
             return OllamaError.BadRequest("input is required: a text, or a list of texts");
         }
 
-        var (result, error) = await relay.EmbedAsync(settings.Model, inputs, settings.KeepAlive, settings.ContextLength, cancellationToken);
+        var (result, error) = await relay.EmbedAsync(request.HttpContext.Response, settings.Model, inputs, settings.KeepAlive, settings.ContextLength, cancellationToken);
         return result is null
             ? error!
             : TypedResults.Ok(new OllamaEmbedResponse(settings.Model, result.Embeddings, result.TotalDuration, result.LoadDuration, result.PromptTokens));
     }
 
     public static async Task<Results<Ok<OllamaEmbeddingResponse>, JsonHttpResult<OllamaError>>> Embeddings(
-        HttpRequest request, EmbeddingRelay relay, CancellationToken cancellationToken)
+        HttpRequest request, EmbeddingRelay relay, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
     {
-        var (body, invalid) = await OllamaBody.ReadAsync<OllamaEmbedRequest>(request, cancellationToken);
+        var (body, invalid) = await OllamaBody.ReadAsync<OllamaEmbedRequest>(request, options.Value.MaxBodyBytes, cancellationToken);
         var (settings, unusable) = body is null ? default : Settings(body.Model, body.KeepAlive, body.Options);
         if ((invalid ?? unusable) is { } refused)
         {
@@ -83,7 +84,7 @@ public static class OllamaGenerationApi
             return OllamaError.BadRequest("prompt is required: the text to embed");
         }
 
-        var (result, error) = await relay.EmbedAsync(settings.Model, [prompt], settings.KeepAlive, settings.ContextLength, cancellationToken);
+        var (result, error) = await relay.EmbedAsync(request.HttpContext.Response, settings.Model, [prompt], settings.KeepAlive, settings.ContextLength, cancellationToken);
         return result is null ? error! : TypedResults.Ok(new OllamaEmbeddingResponse(result.Embeddings.FirstOrDefault() ?? []));
     }
 

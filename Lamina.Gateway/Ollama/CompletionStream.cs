@@ -6,7 +6,11 @@ using System.Text.Json.Nodes;
 namespace Lamina.Gateway.Ollama;
 
 /// <summary>One event of a backend's OpenAI stream: new text, why it ended, or the token counts.</summary>
-public sealed record CompletionPiece(string? Text, string? Thinking, string? FinishReason, int? PromptTokens, int? CompletionTokens);
+public sealed record CompletionPiece(string? Text, string? Thinking, string? FinishReason, int? PromptTokens, int? CompletionTokens)
+{
+    /// <summary>The event's <c>tool_calls</c>: pieces of calls (see <see cref="ToolCallDeltas"/>).</summary>
+    public JsonArray? ToolCalls { get; init; }
+}
 
 /// <summary>Reads the server-sent events of <c>/v1/chat/completions</c> and <c>/v1/completions</c> until <c>[DONE]</c>.</summary>
 public static class CompletionStream
@@ -37,7 +41,10 @@ public static class CompletionStream
                 Text(choice?["delta"]?["reasoning_content"]),
                 Text(choice?["finish_reason"]),
                 Count(usage?["prompt_tokens"]),
-                Count(usage?["completion_tokens"]));
+                Count(usage?["completion_tokens"]))
+            {
+                ToolCalls = (choice?["delta"]?["tool_calls"] ?? choice?["message"]?["tool_calls"]) as JsonArray,
+            };
         }
     }
 

@@ -4,25 +4,27 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Lamina.Gateway.Ollama;
 
 /// <summary>Answers Ollama's embed routes from the backend's <c>/v1/embeddings</c>.</summary>
-public sealed class EmbeddingRelay(GenerationRelay generation, Routing.ModelRouter router, OllamaBackendClient backend, TimeProvider time)
+public sealed class EmbeddingRelay(OllamaAdmission admission, Routing.ModelRouter router, OllamaBackendClient backend, TimeProvider time)
 {
-    /// <summary>The vectors of <paramref name="inputs"/>, in order, and the prompt tokens they took; or Ollama's error.</summary>
+    /// <summary>The vectors of <paramref name="inputs"/>, in order, and the prompt tokens they took; or Ollama's error (a 429 sets <paramref name="reply"/>'s Retry-After).</summary>
     public async Task<(EmbedResult? Result, JsonHttpResult<OllamaError>? Error)> EmbedAsync(
-        string requested, IReadOnlyList<string> inputs, string? keepAlive, int? contextLength, CancellationToken cancellationToken)
+        HttpResponse reply, string requested, IReadOnlyList<string> inputs, string? keepAlive, int? contextLength, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
-        var (model, route) = await generation.RouteAsync(requested, keepAlive, contextLength, cancellationToken);
-        if (route.Endpoint is null)
+        var (admitted, refusal) = await admission.EnterAsync(reply, requested, keepAlive, contextLength, queued: true, cancellationToken);
+        if (admitted is null)
         {
-            return (null, OllamaError.Refused(requested, route));
+            return (null, refusal);
         }
 
+        using var place = admitted;
+        var (model, endpoint, route, _) = admitted;
         var load = time.GetElapsedTime(started);
         var body = new JsonObject { ["model"] = route.ServedModel ?? model, ["input"] = new JsonArray([.. inputs.Select(input => (JsonNode)input)]) };
         router.Began(model);
         try
         {
-            using var response = await backend.PostAsync(route.Endpoint, "/v1/embeddings", body, cancellationToken);
+            using var response = await backend.PostAsync(endpoint, "/v1/embeddings", body, cancellationToken);
             if ((int)response.StatusCode is StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed or StatusCodes.Status501NotImplemented)
             {
                 return (null, OllamaError.BadRequest(

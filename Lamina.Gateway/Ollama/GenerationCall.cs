@@ -9,8 +9,11 @@ namespace Lamina.Gateway.Ollama;
 public sealed record GenerationCall(
     string Requested, bool IsChat, bool Stream, string? KeepAlive, int? ContextLength, string Path, Func<string, JsonObject> Body)
 {
-    /// <summary>A line of the answer carrying <paramref name="text"/>, in the shape of a chat or of a generate.</summary>
-    public OllamaReply Line(DateTime now, string text, string? thinking = null) => IsChat
-        ? new OllamaReply(Requested, now, new OllamaMessage("assistant", text, string.IsNullOrEmpty(thinking) ? null : thinking), null, false)
+    /// <summary>A line of the answer carrying <paramref name="text"/> (and a chat's tool calls), in the shape of a chat or of a generate.</summary>
+    public OllamaReply Line(DateTime now, string text, string? thinking = null, IReadOnlyList<OllamaToolCall>? toolCalls = null) => IsChat
+        ? new OllamaReply(Requested, now, new OllamaMessage("assistant", text, string.IsNullOrEmpty(thinking) ? null : thinking)
+        {
+            ToolCalls = toolCalls is { Count: > 0 } ? toolCalls : null,
+        }, null, false)
         : new OllamaReply(Requested, now, null, text, false);
 }

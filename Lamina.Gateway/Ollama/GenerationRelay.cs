@@ -9,31 +9,26 @@ namespace Lamina.Gateway.Ollama;
 /// answer), and ends the backend's request when the client goes.
 /// </summary>
 public sealed class GenerationRelay(
-    ModelRouter router, ModelAliases aliases, ModelGate gate, RunnerClient runner, OllamaBackendClient backend, TimeProvider time)
+    OllamaAdmission admission, OllamaCatalog catalog, ModelRouter router, RunnerClient runner, OllamaBackendClient backend, TimeProvider time)
 {
     public async Task<Results<EmptyHttpResult, Ok<OllamaReply>, JsonHttpResult<OllamaError>>> RelayAsync(
         HttpContext context, GenerationCall call, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
-        var (model, route) = await RouteAsync(call.Requested, call.KeepAlive, call.ContextLength, cancellationToken);
-        if (route.Endpoint is null)
+        var (admitted, refusal) = await admission.EnterAsync(context.Response, call.Requested, call.KeepAlive, call.ContextLength, queued: true, cancellationToken);
+        if (admitted is null)
         {
-            return OllamaError.Refused(call.Requested, route);
+            return refusal!;
         }
 
+        using var place = admitted;
+        var (model, endpoint, route, _) = admitted;
         Telemetry.ModelRequestMetering.Served(context, model, route.Backend);
-        using var place = await gate.EnterAsync(model, cancellationToken);
-        if (place is null)
-        {
-            context.Response.Headers.RetryAfter = gate.RetryAfterSeconds(model).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return OllamaError.Result(StatusCodes.Status429TooManyRequests, $"model \"{call.Requested}\" has too many requests waiting (Lamina:Gateway:MaxQueuePerModel); retry after the Retry-After seconds");
-        }
-
         var tally = new GenerationTally(time, started, time.GetElapsedTime(started));
         router.Began(model);
         try
         {
-            using var response = await backend.PostAsync(route.Endpoint, call.Path, call.Body(route.ServedModel ?? model), cancellationToken);
+            using var response = await backend.PostAsync(endpoint, call.Path, call.Body(route.ServedModel ?? model), cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
                 var message = await OllamaBackendClient.ErrorMessageAsync(response, cancellationToken);
@@ -49,7 +44,7 @@ public sealed class GenerationRelay(
                     tally.Add(piece);
                 }
 
-                return TypedResults.Ok(tally.Finish(call.Line(Now, tally.Text.ToString(), tally.Thinking.ToString())));
+                return TypedResults.Ok(tally.Finish(call.Line(Now, tally.Text.ToString(), tally.Thinking.ToString(), tally.ToolCalls.Take())));
             }
 
             await StreamAsync(context.Response, call, pieces, tally, cancellationToken);
@@ -71,37 +66,24 @@ public sealed class GenerationRelay(
     }
 
     /// <summary>A chat with no messages or a generate with no prompt: loads the model, or with keep_alive 0 unloads it.</summary>
-    public async Task<Results<EmptyHttpResult, Ok<OllamaReply>, JsonHttpResult<OllamaError>>> LoadAsync(GenerationCall call, CancellationToken cancellationToken)
+    public async Task<Results<EmptyHttpResult, Ok<OllamaReply>, JsonHttpResult<OllamaError>>> LoadAsync(
+        HttpContext context, GenerationCall call, CancellationToken cancellationToken)
     {
         if (OllamaBody.Unloads(call.KeepAlive))
         {
-            foreach (var candidate in OllamaNames.Candidates(call.Requested))
+            // By alias or by the forms Ollama clients add, as every request; a model the catalog lacks is not found, as Ollama says.
+            if (await catalog.FindAsync(call.Requested, cancellationToken) is not { } entry)
             {
-                await runner.StopAsync(candidate, cancellationToken);
+                return OllamaError.NotFound(call.Requested);
             }
 
+            await runner.StopAsync(entry["name"]!.ToString(), cancellationToken);
             return TypedResults.Ok(call.Line(Now, "") with { Done = true, DoneReason = "unload" });
         }
 
-        var (_, route) = await RouteAsync(call.Requested, call.KeepAlive, call.ContextLength, cancellationToken);
-        return route.Endpoint is null
-            ? OllamaError.Refused(call.Requested, route)
-            : TypedResults.Ok(call.Line(Now, "") with { Done = true, DoneReason = "load" });
-    }
-
-    /// <summary>The model's backend, trying each Lamina name the requested one may mean.</summary>
-    public async Task<(string Model, RouteResult Route)> RouteAsync(string requested, string? keepAlive, int? contextLength, CancellationToken cancellationToken)
-    {
-        // A manifest alias (often the model's Ollama name) comes first, then the forms Ollama clients add.
-        var candidates = OllamaNames.Candidates(requested).Select(aliases.Resolve).Distinct().ToList();
-        for (var i = 0; ; i++)
-        {
-            var route = await router.RouteAsync(candidates[i], keepAlive, contextLength, cancellationToken);
-            if (route.Status != StatusCodes.Status404NotFound || i == candidates.Count - 1)
-            {
-                return (candidates[i], route);
-            }
-        }
+        // Loading uses no backend: it takes no place in the model's queue.
+        var (admitted, refusal) = await admission.EnterAsync(context.Response, call.Requested, call.KeepAlive, call.ContextLength, queued: false, cancellationToken);
+        return admitted is null ? refusal! : TypedResults.Ok(call.Line(Now, "") with { Done = true, DoneReason = "load" });
     }
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
@@ -118,6 +100,12 @@ public sealed class GenerationRelay(
                 {
                     await Ndjson.WriteLineAsync(response, call.Line(Now, piece.Text ?? "", piece.Thinking), cancellationToken);
                 }
+            }
+
+            // A call is whole once the stream has ended: it goes in one line before the last, as Ollama sends it.
+            if (tally.ToolCalls.Take() is { Count: > 0 } toolCalls)
+            {
+                await Ndjson.WriteLineAsync(response, call.Line(Now, "", toolCalls: toolCalls), cancellationToken);
             }
         }
         catch (Exception e) when (e is HttpRequestException or IOException or BackendStreamException && !cancellationToken.IsCancellationRequested)

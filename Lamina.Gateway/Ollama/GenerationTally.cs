@@ -16,14 +16,21 @@ public sealed class GenerationTally(TimeProvider time, long started, TimeSpan lo
 
     public StringBuilder Thinking { get; } = new();
 
+    public ToolCallDeltas ToolCalls { get; } = new();
+
     public void Add(CompletionPiece piece)
     {
-        if (!string.IsNullOrEmpty(piece.Text) || !string.IsNullOrEmpty(piece.Thinking))
+        if (!string.IsNullOrEmpty(piece.Text) || !string.IsNullOrEmpty(piece.Thinking) || piece.ToolCalls is not null)
         {
             _firstToken ??= time.GetTimestamp();
             _pieces++;
             Text.Append(piece.Text);
             Thinking.Append(piece.Thinking);
+        }
+
+        if (piece.ToolCalls is { } calls)
+        {
+            ToolCalls.Add(calls);
         }
 
         _finishReason = piece.FinishReason ?? _finishReason;

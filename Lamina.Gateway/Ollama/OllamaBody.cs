@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Lamina.Shared.Contracts;
+using Microsoft.AspNetCore.Http.Features;
 using Lamina.Shared.Manifest;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -8,14 +9,19 @@ namespace Lamina.Gateway.Ollama;
 /// <summary>Reads an Ollama request body, refusing one that is not what the route takes with the field at fault.</summary>
 public static class OllamaBody
 {
-    private const int MaxBodyBytes = 8 * 1024 * 1024;
-
-    public static async Task<(T? Body, JsonHttpResult<OllamaError>? Invalid)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>The body as <typeparamref name="T"/>, or the 400 or 413 that says what is wrong with it.</summary>
+    public static async Task<(T? Body, JsonHttpResult<OllamaError>? Invalid)> ReadAsync<T>(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
         where T : class
     {
-        if (request.ContentLength > MaxBodyBytes)
+        if (request.ContentLength > maxBytes)
         {
-            return (null, OllamaError.Result(StatusCodes.Status413PayloadTooLarge, $"the request body is over {MaxBodyBytes} bytes"));
+            return (null, TooLarge(maxBytes));
+        }
+
+        // A chunked body has no length to check first: Kestrel stops reading it at the limit instead.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = maxBytes;
         }
 
         try
@@ -27,6 +33,10 @@ public static class OllamaBody
         {
             var field = e.Path is { Length: > 2 } path ? $" at '{path[2..]}'" : "";
             return (null, OllamaError.BadRequest($"invalid request body{field}: {e.Message}"));
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, TooLarge(maxBytes));
         }
     }
 
@@ -43,6 +53,9 @@ public static class OllamaBody
             ? (text, null)
             : (null, OllamaError.BadRequest($"keep_alive is {given.GetRawText()}; write a duration such as \"5m\", seconds, 0 to unload after the request, or -1 to keep the model loaded"));
     }
+
+    private static JsonHttpResult<OllamaError> TooLarge(long maxBytes) =>
+        OllamaError.Result(StatusCodes.Status413PayloadTooLarge, $"the request body is over {maxBytes} bytes (Lamina:Gateway:MaxBodyBytes)");
 
     /// <summary>Whether a keep_alive unloads the model once the request is answered.</summary>
     public static bool Unloads(string? keepAlive) =>

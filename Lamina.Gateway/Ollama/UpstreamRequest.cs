@@ -24,14 +24,16 @@ public static class UpstreamRequest
         ("repeat_penalty", "repeat_penalty"),
     ];
 
-    public static JsonObject Chat(string model, IEnumerable<OllamaMessage> messages, JsonObject? options, JsonElement? format)
+    public static JsonObject Chat(string model, IEnumerable<OllamaMessage> messages, JsonObject? options, JsonElement? format, JsonArray? tools = null)
     {
         var body = Base(model, options, format);
-        body["messages"] = new JsonArray([.. messages.Select(message => (JsonNode)new JsonObject
+        body["messages"] = OpenAiMessages.From(messages);
+        if (tools is { Count: > 0 })
         {
-            ["role"] = message.Role ?? "user",
-            ["content"] = message.Content ?? "",
-        })]);
+            // Ollama's tools are OpenAI's, field for field.
+            body["tools"] = tools.DeepClone();
+        }
+
         return body;
     }
 

@@ -41,6 +41,21 @@ public sealed class ModelUse(IConnectionMultiplexer redis, TimeProvider time)
         Volatile.Write(ref tally.Changed, 1);
     }
 
+    /// <summary>
+    /// When this gateway last used the model: now while a request for it runs here, else when the last one ended
+    /// (written to the store or not yet); null when none has. Exact, where the store's counts lag by a write interval.
+    /// </summary>
+    public DateTimeOffset? LastUse(string model)
+    {
+        if (!_models.TryGetValue(model, out var tally))
+        {
+            return null;
+        }
+
+        var ended = Volatile.Read(ref tally.EndedAt);
+        return Volatile.Read(ref tally.InFlight) > 0 ? time.GetUtcNow() : ended > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(ended) : null;
+    }
+
     /// <summary>Waits until a quiet model gets a request (true), or the interval ends on the injected clock (false).</summary>
     public async Task<bool> WaitAsync(TimeSpan interval, CancellationToken cancellationToken)
     {

@@ -184,6 +184,8 @@ public static class ModelsApi
         ["file_type"] = header.Quantization.FileTypeName,
         ["tensor_types"] = new JsonObject([.. header.Quantization.TensorTypes.Select(pair => KeyValuePair.Create(pair.Key, (JsonNode?)pair.Value))]),
         ["has_chat_template"] = header.HasChatTemplate,
+        // The text itself, for Ollama's show (absent when the header's is too long to keep).
+        ["chat_template"] = header.ChatTemplate,
         ["block_count"] = header.BlockCount,
         ["estimated_memory_bytes"] = header.EstimateMemoryBytes(contextLength),
         ["estimated_context_length"] = header.EstimateMemory(contextLength).ContextLength,

@@ -10,7 +10,8 @@ namespace Lamina.AppHost.Tests;
 /// A system of its own on a machine that looks like two 256 MiB GPUs (a fake nvidia-smi), whose
 /// llama-server, vllm and mlc_llm are the fake programs that keep the real ones' command lines and
 /// readiness contracts and record how they were started. Its gateway takes API keys (the shared
-/// client sends the admin key) and lets one request per model run, with one more waiting.
+/// client sends the admin key) and lets one request per model run, with one more waiting; it waits
+/// ten seconds at most for a model to start.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class GpuSystemFixture : IAsyncLifetime
@@ -127,6 +128,8 @@ public sealed class GpuSystemFixture : IAsyncLifetime
             "--Lamina:Gateway:MaxConcurrentPerModel=1",
             "--Lamina:Gateway:MaxQueuePerModel=1",
             "--Lamina:Gateway:StreamKeepAlive=00:00:00.200",
+            // Ten times the fake llama-server's load: a start held up elsewhere shows the gateway giving up on it.
+            "--Lamina:Gateway:StartTimeout=00:00:10",
             "--Lamina:Gateway:MaxBodyBytes=1048576",
         ]);
         System.Gateway.DefaultRequestHeaders.Authorization = new("Bearer", AdminKey);

@@ -123,14 +123,34 @@ public sealed class OllamaThroughGatewayTests(SystemFixture fixture) : IAsyncLif
     {
         var chat = Chat(Tiny, stream: false, predict: 2);
         chat.Options!.NumCtx = 128;
+        chat.KeepAlive = "10m";
+        var before = DateTime.UtcNow;
         await ToListAsync(_ollama.ChatAsync(chat));
+        var after = DateTime.UtcNow;
 
         var running = (await _ollama.ListRunningModelsAsync()).ToList();
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var later = (await _ollama.ListRunningModelsAsync()).ToList();
 
         var tiny = Assert.Single(running, model => model.Name == Tiny);
         Assert.Equal(128, tiny.ContextLength);
-        Assert.True(tiny.ExpiresAt > DateTime.UtcNow);
         Assert.Equal("llama", tiny.Details.Family);
+        // Ten minutes from the chat's end, however often it is asked.
+        Assert.InRange(tiny.ExpiresAt.ToUniversalTime(), before.AddMinutes(10), after.AddMinutes(10).AddSeconds(1));
+        Assert.Equal(tiny.ExpiresAt, Assert.Single(later, model => model.Name == Tiny).ExpiresAt);
+    }
+
+    [Fact]
+    public async Task AModelKeptLoadedForeverExpiresInTheFarFutureAsOllamaSays()
+    {
+        var chat = Chat(Tiny, stream: false, predict: 2);
+        chat.KeepAlive = "-1";
+        await ToListAsync(_ollama.ChatAsync(chat));
+
+        var tiny = Assert.Single(await _ollama.ListRunningModelsAsync(), model => model.Name == Tiny);
+
+        Assert.True(tiny.ExpiresAt.ToUniversalTime() > DateTime.UtcNow.AddYears(100), $"expires at {tiny.ExpiresAt:O}");
+        await fixture.System.Gateway.PostAsync($"/models/{Tiny}/stop", null);
     }
 
     [Fact]
@@ -144,6 +164,27 @@ public sealed class OllamaThroughGatewayTests(SystemFixture fixture) : IAsyncLif
         using var missing = await Gateway.PostAsJsonAsync("/api/show", new { name = "no-such-model" });
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal("model 'no-such-model' not found", await ErrorOf(missing));
+    }
+
+    [Fact]
+    public async Task ShowGivesTheGgufChatTemplateAndOnlyTheCapabilitiesItSupports()
+    {
+        const string toolTemplate = "{% if tools %}{{ tools | tojson }}{% endif %}" + TinyGguf.ChatTemplate;
+        TinyGguf.Write(Path.Combine(fixture.System.Root, "models", "tools.gguf"), chatTemplate: toolTemplate);
+        using var put = await Gateway.PutAsJsonAsync("/models/with-tools", new { path = "tools.gguf", backend = "embedded" });
+        Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        using var embedder = await Gateway.PutAsJsonAsync("/models/embedder", new { path = "tiny.gguf", backend = "embedded", use_cases = new[] { "embeddings" } });
+        Assert.True(embedder.IsSuccessStatusCode, await embedder.Content.ReadAsStringAsync());
+
+        var tiny = await _ollama.ShowModelAsync(new ShowModelRequest { Model = Tiny });
+        var tools = await _ollama.ShowModelAsync(new ShowModelRequest { Model = "with-tools" });
+        var embeds = await _ollama.ShowModelAsync(new ShowModelRequest { Model = "embedder" });
+
+        Assert.Equal(TinyGguf.ChatTemplate, tiny.Template);
+        Assert.Equal(["completion"], tiny.Capabilities!);
+        Assert.Equal(toolTemplate, tools.Template);
+        Assert.Equal(["completion", "tools"], tools.Capabilities!);
+        Assert.Equal(["embedding"], embeds.Capabilities!);
     }
 
     [Fact]

@@ -31,15 +31,15 @@ public static class TinyGguf
         "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n'}}{% endfor %}" +
         "{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}";
 
-    /// <summary>Writes the model to <paramref name="path"/>, replacing any file there.</summary>
-    public static void Write(string path, int seed = DefaultSeed)
+    /// <summary>Writes the model to <paramref name="path"/>, replacing any file there; another chat template makes another model.</summary>
+    public static void Write(string path, int seed = DefaultSeed, string chatTemplate = ChatTemplate)
     {
         using var file = File.Create(path);
-        Write(file, seed);
+        Write(file, seed, chatTemplate);
     }
 
     /// <summary>Writes the model to <paramref name="stream"/>.</summary>
-    public static void Write(Stream stream, int seed = DefaultSeed) => CreateWriter(seed).WriteTo(stream);
+    public static void Write(Stream stream, int seed = DefaultSeed, string chatTemplate = ChatTemplate) => CreateWriter(seed, chatTemplate).WriteTo(stream);
 
     /// <summary>Writes the model to a new file under the temp folder and returns its path; the caller deletes it.</summary>
     public static string WriteTemp(int seed = DefaultSeed)
@@ -50,7 +50,7 @@ public static class TinyGguf
         return path;
     }
 
-    private static GgufWriter CreateWriter(int seed)
+    private static GgufWriter CreateWriter(int seed, string chatTemplate)
     {
         var vocabulary = TinyVocabulary.Build();
         if (vocabulary.Count != VocabularySize)
@@ -81,7 +81,7 @@ public static class TinyGguf
         writer.Add("tokenizer.ggml.eot_token_id", (uint)ImEndTokenId);
         writer.Add("tokenizer.ggml.add_bos_token", true);
         writer.Add("tokenizer.ggml.add_eos_token", false);
-        writer.Add("tokenizer.chat_template", ChatTemplate);
+        writer.Add("tokenizer.chat_template", chatTemplate);
 
         foreach (var tensor in new TinyWeights(seed, vocabulary).Create())
             writer.AddTensor(tensor);
