@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Lamina.Shared.Manifest;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Lamina.Gateway.OpenAi;
@@ -15,7 +16,13 @@ public sealed record OpenAiRequest(string Model, bool Stream, string? KeepAlive)
             return (null, OpenAiError.Result(StatusCodes.Status413PayloadTooLarge, $"the request body is over {maxBytes} bytes (Lamina:Gateway:MaxBodyBytes)", "request_too_large"));
         }
 
-        request.EnableBuffering(bufferThreshold: 64 * 1024, bufferLimit: maxBytes);
+        // A chunked body has no length to check first: Kestrel stops reading it at the limit instead.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = maxBytes;
+        }
+
+        request.EnableBuffering(bufferThreshold: 64 * 1024);
         try
         {
             using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
@@ -51,7 +58,7 @@ public sealed record OpenAiRequest(string Model, bool Stream, string? KeepAlive)
         {
             return (null, BadRequest($"the body is not valid JSON: {e.Message}", null));
         }
-        catch (IOException e) when (e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return (null, OpenAiError.Result(StatusCodes.Status413PayloadTooLarge, $"the request body is over {maxBytes} bytes (Lamina:Gateway:MaxBodyBytes)", "request_too_large"));
         }

@@ -300,9 +300,31 @@ public sealed partial class GatewayDoorTests(GpuSystemFixture fixture) : IAsyncL
     {
         var big = new StringContent($"{{\"model\":\"tiny\",\"messages\":[{{\"role\":\"user\",\"content\":\"{new string('x', 3 << 19)}\"}}]}}", Encoding.UTF8, "application/json");
 
+        // The same body again without a length (chunked), which only reading it can measure.
+        var chunked = new Unsized(await big.ReadAsByteArrayAsync());
+        chunked.Headers.ContentType = new("application/json");
+
         using var response = await Gateway.PostAsync("/v1/chat/completions", big);
+        using var streamed = await Gateway.PostAsync("/v1/chat/completions", chunked);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, streamed.StatusCode);
+        Assert.Null(streamed.RequestMessage!.Content!.Headers.ContentLength);
+        var error = (await streamed.Content.ReadFromJsonAsync<JsonObject>())!["error"]!;
+        Assert.Equal("request_too_large", error["code"]!.GetValue<string>());
+        Assert.Contains("Lamina:Gateway:MaxBodyBytes", error["message"]!.GetValue<string>());
+    }
+
+    /// <summary>A body HttpClient cannot size, so it goes chunked.</summary>
+    private sealed class Unsized(byte[] bytes) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, global::System.Net.TransportContext? context) => stream.WriteAsync(bytes).AsTask();
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
     }
 
     private static string Normalized(string stream) => Varying().Replace(stream, "$1?");
