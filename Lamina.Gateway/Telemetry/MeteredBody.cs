@@ -14,21 +14,22 @@ public sealed class MeteredBody(Stream inner, long startedAt) : Stream
 {
     private const int TailBytes = 4096;
 
-    private static ReadOnlySpan<byte> DataEvent => "\ndata: {"u8;
-
-    private const int CarryBytes = 7;
-
     private byte[] _tail = ArrayPool<byte>.Shared.Rent(TailBytes);
     private int _tailLength;
-    // The stream's start counts as a line's start.
-    private readonly byte[] _carry = [(byte)'\n', 0, 0, 0, 0, 0, 0];
-    private int _carryLength = 1;
+    // An event starts a line, and the stream's start counts as one.
+    private readonly SplitCount _events = new("\ndata: {"u8, "\n"u8);
+    // A streamed chunk that carries text: one token each from llama.cpp, vLLM and Lamina's engine (role and finish chunks carry none).
+    private readonly SplitCount _texts = new("\"content\":\""u8);
+    private readonly SplitCount _emptyTexts = new("\"content\":\"\""u8);
 
     /// <summary>When the answer's first byte went, since the request arrived, not counting SSE comments (the keep-alives while a model loads); null when none did.</summary>
     public TimeSpan? FirstByte { get; private set; }
 
     /// <summary>SSE <c>data: {...}</c> events seen: a streamed answer's chunks.</summary>
-    public long Events { get; private set; }
+    public long Events => _events.Count;
+
+    /// <summary>Streamed chunks with non-empty text: the tokens generated, where the answer gives no usage.</summary>
+    public long TextEvents => _texts.Count - _emptyTexts.Count;
 
     /// <summary>The answer's own token counts: OpenAI's usage, or Ollama's prompt_eval_count and eval_count.</summary>
     public (long? Prompt, long? Completion) Usage()
@@ -71,32 +72,11 @@ public sealed class MeteredBody(Stream inner, long startedAt) : Stream
             FirstByte = Stopwatch.GetElapsedTime(startedAt);
         }
 
-        // An event starts a line: count "\ndata: {" in the bytes, and across the seam with the last write.
-        Span<byte> seam = stackalloc byte[2 * CarryBytes];
-        var carried = _carry.AsSpan(0, _carryLength);
-        carried.CopyTo(seam);
-        var head = bytes[..Math.Min(bytes.Length, CarryBytes)];
-        head.CopyTo(seam[carried.Length..]);
-        var joined = seam[..(carried.Length + head.Length)];
-        for (var at = joined.IndexOf(DataEvent); at >= 0 && at < carried.Length; at = Next(joined, at))
-        {
-            Events += at + DataEvent.Length > carried.Length ? 1 : 0;
-        }
-
-        for (var at = bytes.IndexOf(DataEvent); at >= 0; at = Next(bytes, at))
-        {
-            Events++;
-        }
-
-        // The next seam starts with this write's last bytes (or the seam's, when this write is short).
-        var tail = bytes.Length >= CarryBytes ? bytes[^CarryBytes..] : joined[^Math.Min(joined.Length, CarryBytes)..];
-        tail.CopyTo(_carry);
-        _carryLength = tail.Length;
+        _events.Add(bytes);
+        _texts.Add(bytes);
+        _emptyTexts.Add(bytes);
         Keep(bytes);
     }
-
-    private static int Next(ReadOnlySpan<byte> bytes, int at) =>
-        bytes[(at + 1)..].IndexOf(DataEvent) is var next and >= 0 ? at + 1 + next : -1;
 
     private void Keep(ReadOnlySpan<byte> bytes)
     {

@@ -55,7 +55,8 @@ public sealed class ModelRequestMetering(RequestDelegate next, GatewayMetrics me
             {
                 FirstToken = body.FirstByte,
                 InputTokens = prompt,
-                OutputTokens = completion ?? (body.Events > 0 ? body.Events : null),
+                // Without a usage object (a stream whose client did not ask for include_usage), the chunks that carried text.
+                OutputTokens = completion ?? (body.Events > 0 ? body.TextEvents : null),
             };
             metrics.Record(tally);
             activity?.SetTag("http.response.status_code", tally.Status)

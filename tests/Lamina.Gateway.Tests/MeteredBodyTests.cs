@@ -7,6 +7,32 @@ namespace Lamina.Gateway.Tests;
 public sealed class MeteredBodyTests
 {
     [Fact]
+    public async Task WithoutUsageTheChunksThatCarriedTextAreCountedEvenWhenAWriteSplitsOne()
+    {
+        var stream = string.Concat(
+            "data: {\"choices\":[{\"delta\":{\"role\":\"assistant\",\"content\":null}}]}\n\n",
+            "data: {\"choices\":[{\"delta\":{\"content\":\"\"}}]}\n\n",
+            "data: {\"choices\":[{\"delta\":{\"content\":\"he\"}}]}\n\n",
+            "data: {\"choices\":[{\"delta\":{\"content\":\"ll\"}}]}\n\n",
+            "data: {\"choices\":[{\"delta\":{\"content\":\"o\"}}]}\n\n",
+            "data: {\"choices\":[{\"finish_reason\":\"stop\",\"delta\":{}}]}\n\ndata: [DONE]\n\n");
+        var bytes = Encoding.UTF8.GetBytes(stream);
+        using var sink = new MemoryStream();
+        var body = new MeteredBody(sink, Stopwatch.GetTimestamp());
+
+        // Writes of 5 bytes split every pattern somewhere.
+        for (var at = 0; at < bytes.Length; at += 5)
+        {
+            await body.WriteAsync(bytes.AsMemory(at, Math.Min(5, bytes.Length - at)));
+        }
+
+        Assert.Equal(stream, Encoding.UTF8.GetString(sink.ToArray()));
+        Assert.Equal(6, body.Events);
+        Assert.Equal(3, body.TextEvents);
+        Assert.Equal((null, null), body.Usage());
+    }
+
+    [Fact]
     public async Task AStreamPassesUnchangedWhileItsEventsAndUsageAreCounted()
     {
         var chunks = new[]
