@@ -100,8 +100,8 @@ public sealed class GatewayOverhead : IFigure
         }
 
         var endToEnd = await EndToEndAsync(system, gateway);
-        lines.Add($"gateway-overhead tiny end to end, {EndToEndClients} clients: gateway {endToEnd.Gateway.PerSecond:0.0} req/s, "
-            + $"its engine directly {endToEnd.Direct.PerSecond:0.0} req/s, the engine started alone {endToEnd.Alone.PerSecond:0.0} req/s"
+        lines.Add($"gateway-overhead tiny end to end, {EndToEndClients} clients: gateway {endToEnd.Gateway.PerSecond:0.0} req/s (p50 {endToEnd.Gateway.P50:0.0} / p99 {endToEnd.Gateway.P99:0.0} ms), "
+            + $"its engine directly {endToEnd.Direct.PerSecond:0.0} req/s (p50 {endToEnd.Direct.P50:0.0} / p99 {endToEnd.Direct.P99:0.0} ms), the engine started alone {endToEnd.Alone.PerSecond:0.0} req/s"
             + $"{Errors(("gateway", endToEnd.Gateway), ("direct", endToEnd.Direct), ("alone", endToEnd.Alone))}, {endToEnd.Ratio:0.00}x direct");
 
         var (ok, wall) = await ManyStreamsAsync(gateway);
