@@ -3,6 +3,7 @@ using Lamina.Gateway.Apis;
 using Lamina.Gateway.Errors;
 
 GatewayRuntime.PreferInlineSocketCompletions();
+CpuPriority.Raise();
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddApplicationServices();

@@ -7,6 +7,7 @@ public static class Reach
     public static void Say(WebApplication app, GatewayOptions options)
     {
         var addresses = app.Urls.ToList();
+        app.Logger.LogInformation("Gateway runs at {Priority}", CpuPriority.Outcome);
         if (options.ApiKeyList.Count > 0)
         {
             app.Logger.LogInformation("API keys required at {Addresses}: {Keys} key(s), {Admin} admin key(s)", addresses, options.ApiKeyList.Count, options.AdminKeyList.Count);

@@ -148,6 +148,32 @@ public sealed partial class GatewayDoorTests(GpuSystemFixture fixture) : IAsyncL
     }
 
     [Fact]
+    public void WhereTheSystemAllowsItTheGatewayRunsAheadOfCpuBoundBackends()
+    {
+        var gateway = fixture.System.ProcessOf("gateway")!.Value;
+        var root = File.ReadAllLines("/proc/self/status").Single(line => line.StartsWith("Uid:", StringComparison.Ordinal)).Split('\t')[1] == "0";
+
+        var nices = Directory.EnumerateDirectories($"/proc/{gateway}/task").Select(task => Nice(Path.Combine(task, "stat"))).OfType<int>().ToList();
+
+        // As root (CI, a container) every thread, the ones started since included; as a user, it keeps its own.
+        Assert.All(nices, nice => Assert.Equal(root ? -10 : 0, nice));
+    }
+
+    /// <summary>A thread's nice value: field 19 of its stat, the 17th after the command's name; null when it ended meanwhile.</summary>
+    private static int? Nice(string stat)
+    {
+        try
+        {
+            var text = File.ReadAllText(stat);
+            return int.Parse(text[(text.LastIndexOf(')') + 2)..].Split(' ')[16], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    [Fact]
     public async Task PathsNoRouteServesAreRefusedInTheirFamilysShape()
     {
         using var openAi = await Gateway.GetAsync("/v1/assistants");
