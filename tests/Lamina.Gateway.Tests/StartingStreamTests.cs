@@ -18,7 +18,8 @@ public sealed class StartingStreamTests
 
         var stream = await ForwardAsync(start);
 
-        Assert.StartsWith(": loading model 'tiny'\n\n: loading model 'tiny'\n\n", stream);
+        // At least the comment that began the stream (how many more depends on timers on a busy machine).
+        Assert.StartsWith(": loading model 'tiny'\n\n", stream);
         Assert.EndsWith("data: [DONE]\n\n", stream);
         var error = JsonNode.Parse(stream.Split("data: ")[1])!["error"]!;
         Assert.Equal("the backend of 'tiny' exited while loading (code 3)", error["message"]!.GetValue<string>());
