@@ -80,8 +80,7 @@ public static class OpenAiApi
                 $"model '{model}' has {options.Value.MaxQueuePerModel} requests waiting already (Lamina:Gateway:MaxQueuePerModel); retry after the Retry-After seconds", "model_queue_full");
         }
 
-        var ready = request.KeepAlive is null ? await router.FindReadyAsync(model) : null;
-        var starting = ready is not null ? Task.FromResult(ready) : router.StartWithinAsync(model, request.KeepAlive, null, options.Value.StartTimeout, cancellationToken);
+        var starting = router.RouteWithinAsync(model, request.KeepAlive, null, options.Value.StartTimeout, cancellationToken);
         if (request.Stream && !await StartingStream.SettlesQuietlyAsync(starting, options.Value.StreamKeepAlive, cancellationToken))
         {
             router.Began(model);
@@ -131,7 +130,7 @@ public static class OpenAiApi
                 // YARP answered the failed try with 502, and forwards only while the response is untouched.
                 context.Response.StatusCode = StatusCodes.Status200OK;
                 context.Features.Set<IForwarderErrorFeature>(null);
-                route = await router.FindReadyAsync(model) ?? await router.StartWithinAsync(model, request.KeepAlive, null, options.Value.StartTimeout, cancellationToken);
+                route = await router.RouteWithinAsync(model, request.KeepAlive, null, options.Value.StartTimeout, cancellationToken);
                 error = route.Endpoint is null ? error : await forwarder.ForwardAsync(context, route.Endpoint);
             }
         }

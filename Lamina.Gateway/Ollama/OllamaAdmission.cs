@@ -33,9 +33,7 @@ public sealed class OllamaAdmission(ModelRouter router, ModelAliases aliases, Mo
         Admission? admitted = null;
         try
         {
-            var route = keepAlive is null && await router.FindReadyAsync(model) is { } ready && (contextLength is null || ready.ContextLength == contextLength)
-                ? ready
-                : await router.StartWithinAsync(model, keepAlive, contextLength, options.Value.StartTimeout, cancellationToken);
+            var route = await router.RouteWithinAsync(model, keepAlive, contextLength, options.Value.StartTimeout, cancellationToken);
             admitted = route.Endpoint is { } endpoint ? new Admission(model, endpoint, route, place) : null;
             return admitted is null ? (null, OllamaError.Refused(requested, route)) : (admitted, null);
         }

@@ -25,15 +25,14 @@ public sealed class ModelRouter(IConnectionMultiplexer redis, RunnerClient runne
     /// <summary>Forgets what is known of the model's instance: its backend failed to answer, or its Runner said it changed.</summary>
     public void Forget(string model) => _ready.TryRemove(model, out _);
 
-    /// <summary>The ready instance; a start through the Runner when there is none, or when the request sets keep_alive.</summary>
-    public Task<RouteResult> RouteAsync(string model, string? keepAlive, CancellationToken cancellationToken) =>
-        RouteAsync(model, keepAlive, null, cancellationToken);
-
-    /// <summary>As above; a <paramref name="contextLength"/> other than the running instance's starts the model again with it.</summary>
-    public async Task<RouteResult> RouteAsync(string model, string? keepAlive, int? contextLength, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// The ready instance (with <paramref name="contextLength"/>, when one is asked); else a start through the Runner,
+    /// as when the request sets keep_alive, waited for at most <paramref name="timeout"/> (see <see cref="StartWithinAsync"/>).
+    /// </summary>
+    public async Task<RouteResult> RouteWithinAsync(string model, string? keepAlive, int? contextLength, TimeSpan timeout, CancellationToken cancellationToken) =>
         keepAlive is null && await FindReadyAsync(model) is { } ready && (contextLength is null || ready.ContextLength == contextLength)
             ? ready
-            : await StartAsync(model, keepAlive, contextLength, cancellationToken);
+            : await StartWithinAsync(model, keepAlive, contextLength, timeout, cancellationToken);
 
     /// <summary>The model's ready instance: known from the last second, else as recorded in Redis (one round trip); null when none is ready.</summary>
     public async Task<RouteResult?> FindReadyAsync(string model)
@@ -74,11 +73,7 @@ public sealed class ModelRouter(IConnectionMultiplexer redis, RunnerClient runne
         }
     }
 
-    /// <summary>Starts the model through the Runner (or finds it running there) and waits until it is ready.</summary>
-    public async Task<RouteResult> StartAsync(string model, string? keepAlive, CancellationToken cancellationToken) =>
-        await StartAsync(model, keepAlive, null, cancellationToken);
-
-    /// <summary>As above, with the context to run it with (Ollama's num_ctx).</summary>
+    /// <summary>Starts the model through the Runner (or finds it running there), with the context to run it with (Ollama's num_ctx), and waits until it is ready.</summary>
     public async Task<RouteResult> StartAsync(string model, string? keepAlive, int? contextLength, CancellationToken cancellationToken)
     {
         // A start may stop the least recently used model to make room: the Runner must see this gateway's latest use.
