@@ -154,9 +154,9 @@ public static class OpenAiApi
     public static async Task<Results<EmptyHttpResult, JsonHttpResult<OpenAiError>>> ChatByName(
         string name, HttpContext context, ModelRouter router, ModelAliases aliases, ModelGate gate, BackendForwarder forwarder, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
     {
-        if (context.Request.ContentLength > options.Value.MaxBodyBytes)
+        if (OpenAiRequest.Limit(context.Request, options.Value.MaxBodyBytes) is { } tooLarge)
         {
-            return OpenAiError.Result(StatusCodes.Status413PayloadTooLarge, $"the request body is over {options.Value.MaxBodyBytes} bytes (Lamina:Gateway:MaxBodyBytes)", "request_too_large");
+            return tooLarge;
         }
 
         JsonObject? body;
@@ -167,6 +167,10 @@ public static class OpenAiApi
         catch (System.Text.Json.JsonException e)
         {
             return OpenAiError.Result(StatusCodes.Status400BadRequest, $"the body is not valid JSON: {e.Message}", "invalid_request");
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return OpenAiRequest.TooLarge(options.Value.MaxBodyBytes);
         }
 
         if (body is null)

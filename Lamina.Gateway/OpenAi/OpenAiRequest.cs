@@ -11,15 +11,9 @@ public sealed record OpenAiRequest(string Model, bool Stream, string? KeepAlive)
     /// <summary>The request, or the 400/413 that says what is wrong with its body; the body stays buffered for forwarding.</summary>
     public static async Task<(OpenAiRequest? Request, JsonHttpResult<OpenAiError>? Invalid)> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > maxBytes)
+        if (Limit(request, maxBytes) is { } tooLarge)
         {
-            return (null, OpenAiError.Result(StatusCodes.Status413PayloadTooLarge, $"the request body is over {maxBytes} bytes (Lamina:Gateway:MaxBodyBytes)", "request_too_large"));
-        }
-
-        // A chunked body has no length to check first: Kestrel stops reading it at the limit instead.
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = maxBytes;
+            return (null, tooLarge);
         }
 
         request.EnableBuffering(bufferThreshold: 64 * 1024);
@@ -60,9 +54,31 @@ public sealed record OpenAiRequest(string Model, bool Stream, string? KeepAlive)
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return (null, OpenAiError.Result(StatusCodes.Status413PayloadTooLarge, $"the request body is over {maxBytes} bytes (Lamina:Gateway:MaxBodyBytes)", "request_too_large"));
+            return (null, TooLarge(maxBytes));
         }
     }
+
+    /// <summary>
+    /// The 413 for a body whose length says it is over <paramref name="maxBytes"/>; otherwise null, with Kestrel set to stop
+    /// reading at the limit a body without a length (chunked), which then throws a 413 <see cref="BadHttpRequestException"/>.
+    /// </summary>
+    public static JsonHttpResult<OpenAiError>? Limit(HttpRequest request, long maxBytes)
+    {
+        if (request.ContentLength > maxBytes)
+        {
+            return TooLarge(maxBytes);
+        }
+
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = maxBytes;
+        }
+
+        return null;
+    }
+
+    public static JsonHttpResult<OpenAiError> TooLarge(long maxBytes) =>
+        OpenAiError.Result(StatusCodes.Status413PayloadTooLarge, $"the request body is over {maxBytes} bytes (Lamina:Gateway:MaxBodyBytes)", "request_too_large");
 
     private static JsonHttpResult<OpenAiError> BadRequest(string message, string? param) =>
         OpenAiError.Result(StatusCodes.Status400BadRequest, message, "invalid_request", param);

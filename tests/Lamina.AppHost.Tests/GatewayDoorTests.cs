@@ -340,6 +340,13 @@ public sealed partial class GatewayDoorTests(GpuSystemFixture fixture) : IAsyncL
         var error = (await streamed.Content.ReadFromJsonAsync<JsonObject>())!["error"]!;
         Assert.Equal("request_too_large", error["code"]!.GetValue<string>());
         Assert.Contains("Lamina:Gateway:MaxBodyBytes", error["message"]!.GetValue<string>());
+
+        // lamina-llm-serve's chat route reads its body itself: the same limit, chunked too.
+        var chunkedByName = new Unsized(await big.ReadAsByteArrayAsync());
+        chunkedByName.Headers.ContentType = new("application/json");
+        using var byName = await Gateway.PostAsync("/chat/tiny", chunkedByName);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, byName.StatusCode);
+        Assert.Equal("request_too_large", (await byName.Content.ReadFromJsonAsync<JsonObject>())!["error"]!["code"]!.GetValue<string>());
     }
 
     /// <summary>A body HttpClient cannot size, so it goes chunked.</summary>
