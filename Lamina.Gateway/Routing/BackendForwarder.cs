@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Net;
+using Lamina.Gateway.Forwarding;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Lamina.Gateway.Routing;
 
 /// <summary>Forwards a request to a model's backend and streams the answer back unbuffered.</summary>
-public sealed class BackendForwarder(IHttpForwarder forwarder) : IDisposable
+public sealed class BackendForwarder(Http1Forwarder http1, IHttpForwarder forwarder) : IDisposable
 {
     private static readonly ForwarderRequestConfig RequestConfig = new()
     {
@@ -25,11 +26,14 @@ public sealed class BackendForwarder(IHttpForwarder forwarder) : IDisposable
     });
 
     /// <summary>
-    /// Headers pass as they came but for the client's key, which is Lamina's and no backend's business; no X-Forwarded-*:
-    /// backends listen on loopback for Lamina alone, and nothing of theirs reads them.
+    /// Forwards a request whose body is buffered: over the gateway's own HTTP/1.1 connections to an <c>http://</c>
+    /// backend (all that Lamina starts), through YARP to any other. Headers pass as they came but for the client's
+    /// key, which is Lamina's and no backend's business.
     /// </summary>
     public ValueTask<ForwarderError> ForwardAsync(HttpContext context, string endpoint) =>
-        forwarder.SendAsync(context, endpoint, _client, RequestConfig, WithoutClientKey.Instance);
+        endpoint.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
+            ? new(http1.ForwardAsync(context, endpoint))
+            : forwarder.SendAsync(context, endpoint, _client, RequestConfig, WithoutClientKey.Instance);
 
     /// <summary>A request of the gateway's own to a backend, on the same pooled connections.</summary>
     public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>

@@ -61,7 +61,8 @@ public sealed class StartingStreamTests
         var context = new DefaultHttpContext();
         using var sink = new MemoryStream();
         context.Response.Body = sink;
-        using var backends = new BackendForwarder(new NoForwarder());
+        using var connections = new Lamina.Gateway.Forwarding.BackendConnections();
+        using var backends = new BackendForwarder(new Lamina.Gateway.Forwarding.Http1Forwarder(connections, Microsoft.Extensions.Logging.Abstractions.NullLogger<Lamina.Gateway.Forwarding.Http1Forwarder>.Instance), new NoForwarder());
 
         await StartingStream.ForwardAsync(context, "tiny", new OpenAiRequest("tiny", Stream: true, KeepAlive: null), start, backends, Options);
 
