@@ -24,7 +24,9 @@ public sealed class BackendConnection : IDisposable
     public int End { get; private set; }
 
     /// <summary>Whether anything came from the backend since <see cref="BeginExchange"/>.</summary>
-    public bool Answered => End > 0;
+    public bool Answered => _received > 0;
+
+    private long _received;
 
     /// <summary>Whether this connection served a request before: a backend may have closed it while it was idle.</summary>
     public bool Reused { get; set; }
@@ -52,7 +54,11 @@ public sealed class BackendConnection : IDisposable
     }
 
     /// <summary>Readies the buffer for a new request's answer: the last answer was read to its end.</summary>
-    public void BeginExchange() => Start = End = 0;
+    public void BeginExchange()
+    {
+        Start = End = 0;
+        _received = 0;
+    }
 
     public ValueTask<int> SendAsync(ReadOnlyMemory<byte> bytes) => _socket.SendAsync(bytes, SocketFlags.None);
 
@@ -77,6 +83,7 @@ public sealed class BackendConnection : IDisposable
 
         var read = await _socket.ReceiveAsync(Buffer.AsMemory(End), SocketFlags.None);
         End += read;
+        _received += read;
         return read;
     }
 

@@ -110,8 +110,9 @@ public sealed partial class Http1Forwarder(BackendConnections connections, ILogg
                 return Outcome.ClientLeft;
             }
 
-            if (!answered && !context.Response.HasStarted)
+            if (!context.Response.HasStarted)
             {
+                // The backend's status and headers, if they came, must not stay on a response the caller answers itself.
                 context.Response.Clear();
                 // A kept-alive connection the backend closed while idle: the request never reached it, so it goes again on a new one.
                 if (connection.Reused && !connection.Answered)
