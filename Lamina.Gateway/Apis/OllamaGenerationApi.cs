@@ -40,6 +40,11 @@ public static class OllamaGenerationApi
         }
 
         var raw = body!.Raw == true;
+        if (raw && body.Images is { Count: > 0 })
+        {
+            return OllamaError.BadRequest("images need the model's chat template, which raw skips: send them without raw, or through /api/chat");
+        }
+
         var call = new GenerationCall(settings.Model, false, body.Stream ?? true, settings.KeepAlive, settings.ContextLength,
             raw ? UpstreamRequest.CompletionsPath : UpstreamRequest.ChatPath,
             served => raw
@@ -105,7 +110,9 @@ public static class OllamaGenerationApi
     }
 
     private static IEnumerable<OllamaMessage> Messages(OllamaGenerateRequest body) =>
-        string.IsNullOrEmpty(body.System) ? [new OllamaMessage("user", body.Prompt)] : [new OllamaMessage("system", body.System), new OllamaMessage("user", body.Prompt)];
+        string.IsNullOrEmpty(body.System)
+            ? [new OllamaMessage("user", body.Prompt, Images: body.Images)]
+            : [new OllamaMessage("system", body.System), new OllamaMessage("user", body.Prompt, Images: body.Images)];
 
     private static IReadOnlyList<string>? Inputs(JsonElement? input) => input switch
     {

@@ -38,9 +38,10 @@ public sealed record OllamaToolFunction(string? Name, JsonObject? Arguments)
 public sealed record OllamaChatRequest(
     string? Model, IReadOnlyList<OllamaMessage>? Messages, bool? Stream, JsonElement? Format, JsonObject? Options, JsonElement? KeepAlive, JsonArray? Tools = null);
 
-/// <summary><c>POST /api/generate</c>; <c>raw</c> sends the prompt as it is, without the chat template.</summary>
+/// <summary><c>POST /api/generate</c>; <c>raw</c> sends the prompt as it is, without the chat template; <c>images</c> (base64) go with the prompt.</summary>
 public sealed record OllamaGenerateRequest(
-    string? Model, string? Prompt, string? System, bool? Raw, bool? Stream, JsonElement? Format, JsonObject? Options, JsonElement? KeepAlive);
+    string? Model, string? Prompt, string? System, bool? Raw, bool? Stream, JsonElement? Format, JsonObject? Options, JsonElement? KeepAlive,
+    IReadOnlyList<string>? Images = null);
 
 /// <summary><c>POST /api/embed</c> (<c>input</c>: text or a list of texts) and the older <c>POST /api/embeddings</c> (<c>prompt</c>).</summary>
 public sealed record OllamaEmbedRequest(string? Model, JsonElement? Input, string? Prompt, JsonObject? Options, JsonElement? KeepAlive);

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Aspire.Hosting.Testing;
 using Lamina.TestSupport.Peers;
@@ -100,6 +101,28 @@ public sealed class OllamaToolCallsTests(SystemFixture fixture) : IAsyncLifetime
         Assert.Equal("What is in this picture?", content[0]!["text"]!.GetValue<string>());
         Assert.Equal("image_url", content[1]!["type"]!.GetValue<string>());
         Assert.Equal($"data:image/png;base64,{png}", content[1]!["image_url"]!["url"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ImagesOfAGenerateReachTheBackendBesideItsPromptAndRawRefusesThem()
+    {
+        var png = Convert.ToBase64String([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]);
+
+        var replies = await ToListAsync(_ollama.GenerateAsync(new OllamaSharp.Models.GenerateRequest
+        {
+            Model = Model,
+            Stream = false,
+            Prompt = "What is in this picture?",
+            Images = [png],
+        }));
+        using var raw = await fixture.System.Gateway.PostAsJsonAsync("/api/generate", new { model = Model, prompt = "x", raw = true, images = new[] { png } });
+
+        Assert.Equal(ToolCallingChatServer.Text, Assert.Single(replies)!.Response);
+        var content = _backend.Requests[^1]["messages"]![0]!["content"]!.AsArray();
+        Assert.Equal("What is in this picture?", content[0]!["text"]!.GetValue<string>());
+        Assert.Equal($"data:image/png;base64,{png}", content[1]!["image_url"]!["url"]!.GetValue<string>());
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, raw.StatusCode);
+        Assert.Contains("raw", (await raw.Content.ReadFromJsonAsync<JsonObject>())!["error"]!.GetValue<string>());
     }
 
     private static Tool Weather() => new()
