@@ -127,7 +127,7 @@ public static class OpenAiApi
                 // Nothing reached the backend (it stopped since it was recorded): ask again, once, where the model runs now.
                 router.Forget(model);
                 context.Request.Body.Position = 0;
-                // YARP answered the failed try with 502, and forwards only while the response is untouched.
+                // Through YARP (an https:// backend) the failed try was answered 502, and YARP forwards only while the response is untouched.
                 context.Response.StatusCode = StatusCodes.Status200OK;
                 context.Features.Set<IForwarderErrorFeature>(null);
                 route = await router.RouteWithinAsync(model, request.KeepAlive, null, options.Value.StartTimeout, cancellationToken);

@@ -60,7 +60,7 @@ public sealed partial class Http1Forwarder(BackendConnections connections, ILogg
     private async Task<Outcome> ExchangeAsync(HttpContext context, BackendConnection connection, string endpoint, RequestHead head, Stream? body)
     {
         var aborted = context.RequestAborted;
-        var answered = false;
+        var headRead = false;
         var registration = aborted.UnsafeRegister(static c => ((BackendConnection)c!).Dispose(), connection);
         connection.BeginExchange();
         try
@@ -85,7 +85,7 @@ public sealed partial class Http1Forwarder(BackendConnections connections, ILogg
             }
 
             var (status, framing, headEnd) = await ReadHeadAsync(connection, context.Response);
-            answered = true;
+            headRead = true;
             connection.Start = headEnd;
             context.Response.StatusCode = status;
             var keep = HttpMethods.IsHead(context.Request.Method) || status is 204 or 304
@@ -122,7 +122,7 @@ public sealed partial class Http1Forwarder(BackendConnections connections, ILogg
                 }
             }
 
-            Failed(endpoint, answered ? ForwarderError.ResponseBodyDestination : ForwarderError.ResponseHeaders, e);
+            Failed(endpoint, headRead ? ForwarderError.ResponseBodyDestination : ForwarderError.ResponseHeaders, e);
             if (context.Response.HasStarted)
             {
                 // The client must see a cut answer as cut, not as one that ended.
