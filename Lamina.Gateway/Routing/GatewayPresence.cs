@@ -65,7 +65,8 @@ public sealed partial class GatewayPresence(ModelUse use, IConnectionMultiplexer
                 }
                 else
                 {
-                    await use.WaitAsync(WriteInterval, stoppingToken);
+                    var renewal = Interval - time.GetElapsedTime(renewed);
+                    await use.WaitAsync(WriteInterval, renewal > TimeSpan.Zero ? renewal : TimeSpan.Zero, stoppingToken);
                 }
             }
             catch (OperationCanceledException)

@@ -19,17 +19,15 @@ public sealed class ModelUse(IConnectionMultiplexer redis, TimeProvider time)
     private readonly ConcurrentDictionary<string, Tally> _models = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _writing = new(1, 1);
     private readonly SemaphoreSlim _wake = new(0, 1);
+    // 1 while the writer waits with nothing to write: then any change wakes it.
+    private int _writerIdle;
 
     /// <summary>A request for the model began: it counts as in use until <see cref="Ended"/>.</summary>
     public void Began(string model)
     {
         var tally = _models.GetOrAdd(model, _ => new Tally());
         Interlocked.Increment(ref tally.InFlight);
-        Volatile.Write(ref tally.Changed, 1);
-        if (time.GetElapsedTime(Volatile.Read(ref tally.WrittenAt)) >= Quiet)
-        {
-            Wake();
-        }
+        Change(tally, quiet: time.GetElapsedTime(Volatile.Read(ref tally.WrittenAt)) >= Quiet);
     }
 
     /// <summary>The request ended now: the model's idle time counts from here.</summary>
@@ -38,7 +36,7 @@ public sealed class ModelUse(IConnectionMultiplexer redis, TimeProvider time)
         var tally = _models.GetOrAdd(model, _ => new Tally());
         Volatile.Write(ref tally.EndedAt, time.GetUtcNow().ToUnixTimeMilliseconds());
         Interlocked.Decrement(ref tally.InFlight);
-        Volatile.Write(ref tally.Changed, 1);
+        Change(tally, quiet: false);
     }
 
     /// <summary>
@@ -56,8 +54,35 @@ public sealed class ModelUse(IConnectionMultiplexer redis, TimeProvider time)
         return Volatile.Read(ref tally.InFlight) > 0 ? time.GetUtcNow() : ended > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(ended) : null;
     }
 
-    /// <summary>Waits until a quiet model gets a request (true), or the interval ends on the injected clock (false).</summary>
-    public async Task<bool> WaitAsync(TimeSpan interval, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until a quiet model gets a request, or, when nothing waits to be written, until anything changes (true);
+    /// else until <paramref name="interval"/> ends, or <paramref name="idleInterval"/> when nothing waits (false), on the
+    /// injected clock. A gateway with no requests so wakes only to renew its presence, not ten times a second.
+    /// </summary>
+    public async Task<bool> WaitAsync(TimeSpan interval, TimeSpan idleInterval, CancellationToken cancellationToken)
+    {
+        // Flag first, then look: a change racing with this either shows in Pending or sees the flag and wakes the writer.
+        Interlocked.Exchange(ref _writerIdle, 1);
+        if (Pending())
+        {
+            Interlocked.Exchange(ref _writerIdle, 0);
+        }
+        else
+        {
+            interval = idleInterval;
+        }
+
+        try
+        {
+            return await WaitAsync(interval, cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _writerIdle, 0);
+        }
+    }
+
+    private async Task<bool> WaitAsync(TimeSpan interval, CancellationToken cancellationToken)
     {
         using var elapsed = new CancellationTokenSource(interval, time);
         using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, elapsed.Token);
@@ -125,6 +150,17 @@ public sealed class ModelUse(IConnectionMultiplexer redis, TimeProvider time)
         finally
         {
             _writing.Release();
+        }
+    }
+
+    private bool Pending() => _models.Values.Any(tally => Volatile.Read(ref tally.Changed) == 1);
+
+    private void Change(Tally tally, bool quiet)
+    {
+        Interlocked.Exchange(ref tally.Changed, 1);
+        if (quiet || Volatile.Read(ref _writerIdle) == 1)
+        {
+            Wake();
         }
     }
 

@@ -12,15 +12,35 @@ public sealed class ModelUseTests
         // Waiting touches no store: the writes themselves are the AppHost tests' to check against a real one.
         var use = new ModelUse(redis: null!, time);
 
-        var interval = use.WaitAsync(TimeSpan.FromMilliseconds(100), CancellationToken.None);
+        var woken = use.WaitAsync(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), CancellationToken.None);
+        use.Began("tiny");
+        Assert.True(await woken);
+
+        // Its count waits to be written (nothing writes in this test): the short interval.
+        var interval = use.WaitAsync(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), CancellationToken.None);
         // Three intervals of real time pass, none of the injected clock's.
         await Task.Delay(300);
         Assert.False(interval.IsCompleted);
         time.Advance(TimeSpan.FromMilliseconds(100));
         Assert.False(await interval);
+    }
 
-        var woken = use.WaitAsync(TimeSpan.FromMilliseconds(100), CancellationToken.None);
-        use.Began("tiny");
+    [Fact]
+    public async Task WithNothingToWriteTheWriterSleepsUntilTheRenewalUnlessAnythingChanges()
+    {
+        var time = new FakeTimeProvider();
+        var use = new ModelUse(redis: null!, time);
+
+        var idle = use.WaitAsync(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(9));
+        await Task.Delay(50);
+        Assert.False(idle.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.False(await idle);
+
+        // A request that ends (not only one for a quiet model) wakes an idle writer, so the Runners learn within a write.
+        var woken = use.WaitAsync(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), CancellationToken.None);
+        use.Ended("tiny");
         Assert.True(await woken);
     }
 }
