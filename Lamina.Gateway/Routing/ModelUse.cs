@@ -19,7 +19,7 @@ public sealed class ModelUse(IConnectionMultiplexer redis, TimeProvider time)
     private readonly ConcurrentDictionary<string, Tally> _models = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _writing = new(1, 1);
     private readonly SemaphoreSlim _wake = new(0, 1);
-    // 1 while the writer waits with nothing to write: then any change wakes it.
+    // 1 while the writer waits with nothing to write and no request in flight: then any change wakes it.
     private int _writerIdle;
 
     /// <summary>A request for the model began: it counts as in use until <see cref="Ended"/>.</summary>
@@ -55,15 +55,16 @@ public sealed class ModelUse(IConnectionMultiplexer redis, TimeProvider time)
     }
 
     /// <summary>
-    /// Waits until a quiet model gets a request, or, when nothing waits to be written, until anything changes (true);
-    /// else until <paramref name="interval"/> ends, or <paramref name="idleInterval"/> when nothing waits (false), on the
-    /// injected clock. A gateway with no requests so wakes only to renew its presence, not ten times a second.
+    /// Waits until a quiet model gets a request, or, when nothing waits to be written and no request is in flight, until
+    /// anything changes (true); else until <paramref name="interval"/> ends, or <paramref name="idleInterval"/> when idle
+    /// (false), on the injected clock. A gateway with no requests so wakes only to renew its presence, not ten times a
+    /// second; one with requests in flight still writes their ends in batches, not one write per request.
     /// </summary>
     public async Task<bool> WaitAsync(TimeSpan interval, TimeSpan idleInterval, CancellationToken cancellationToken)
     {
-        // Flag first, then look: a change racing with this either shows in Pending or sees the flag and wakes the writer.
+        // Flag first, then look: a change racing with this either shows in Busy or sees the flag and wakes the writer.
         Interlocked.Exchange(ref _writerIdle, 1);
-        if (Pending())
+        if (Busy())
         {
             Interlocked.Exchange(ref _writerIdle, 0);
         }
@@ -153,7 +154,7 @@ public sealed class ModelUse(IConnectionMultiplexer redis, TimeProvider time)
         }
     }
 
-    private bool Pending() => _models.Values.Any(tally => Volatile.Read(ref tally.Changed) == 1);
+    private bool Busy() => _models.Values.Any(tally => Volatile.Read(ref tally.Changed) == 1 || Volatile.Read(ref tally.InFlight) > 0);
 
     private void Change(Tally tally, bool quiet)
     {
