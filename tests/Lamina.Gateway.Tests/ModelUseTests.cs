@@ -38,7 +38,8 @@ public sealed class ModelUseTests
         time.Advance(TimeSpan.FromSeconds(1));
         Assert.False(await idle);
 
-        // A request that ends (not only one for a quiet model) wakes an idle writer, so the Runners learn within a write.
+        // Any change wakes an idle writer, not only a quiet model's first request: an end stands for one here, since
+        // a request that began would wake it as a quiet model's anyway (nothing in this test writes to a store).
         var woken = use.WaitAsync(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), CancellationToken.None);
         use.Ended("tiny");
         Assert.True(await woken);

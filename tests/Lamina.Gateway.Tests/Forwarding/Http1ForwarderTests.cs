@@ -217,6 +217,10 @@ public sealed class Http1ForwarderTests
     }
 
     [Fact]
+    public Task AHeadLargerThanTheReadBufferIsABadGatewayToo() =>
+        AnAnswerThatIsNotHttpBecomesABadGatewayAndNothingOfItReachesTheClient("HTTP/1.1 200 OK\r\nX-Big: " + new string('a', 20_000) + "\r\n\r\n");
+
+    [Fact]
     public async Task AnAnswerThatEndsBeforeItsBodyIsABadGatewayWithoutAnyOfTheBackendsHeaders()
     {
         await using var backend = new ScriptedBackend(async side =>
