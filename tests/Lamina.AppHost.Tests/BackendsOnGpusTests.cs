@@ -214,10 +214,7 @@ public sealed class BackendsOnGpusTests(GpuSystemFixture fixture) : IAsyncLifeti
         Assert.True(await Eventually.TrueAsync(
             async () => !(await Gateway.GetFromJsonAsync<JsonObject>("/models/tiny"))!["active"]!.GetValue<bool>(), TimeSpan.FromSeconds(15)));
 
-        var commands = fixture.System.App.Services.GetRequiredService<ResourceCommandService>();
-        Assert.True((await commands.ExecuteCommandAsync("runner", "resource-start")).Success);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await fixture.System.App.ResourceNotifications.WaitForResourceHealthyAsync("runner", timeout.Token);
+        await fixture.System.StartAgainAsync("runner", "resource-start");
         Assert.True(await Eventually.TrueAsync(() => Task.FromResult(!Exists(backend)), TimeSpan.FromSeconds(10)));
         Assert.Equal("hello from llama-server", await ChatAsync("tiny"));
     }

@@ -227,11 +227,8 @@ public sealed class DownloadsThroughGatewayTests(SystemFixture fixture) : IAsync
 
     private async Task RestartAsync(string resource, string command)
     {
-        var commands = System.App.Services.GetRequiredService<ResourceCommandService>();
-        var result = await commands.ExecuteCommandAsync(resource, command);
-        Assert.True(result.Success, result.Message);
+        await System.StartAgainAsync(resource, command);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await System.App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
         await System.App.ResourceNotifications.WaitForResourceHealthyAsync("gateway", timeout.Token);
     }
 

@@ -208,10 +208,7 @@ public sealed partial class GatewayDoorTests(GpuSystemFixture fixture) : IAsyncL
         }
         finally
         {
-            var commands = fixture.System.App.Services.GetRequiredService<ResourceCommandService>();
-            Assert.True((await commands.ExecuteCommandAsync("registry", "resource-start")).Success);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await fixture.System.App.ResourceNotifications.WaitForResourceHealthyAsync("registry", timeout.Token);
+            await fixture.System.StartAgainAsync("registry", "resource-start");
         }
     }
 

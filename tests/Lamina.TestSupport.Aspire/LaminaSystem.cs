@@ -138,6 +138,37 @@ public sealed class LaminaSystem : IAsyncDisposable
         .Cast<int?>()
         .FirstOrDefault();
 
+    /// <summary>
+    /// Runs a resource's command (<c>resource-start</c>, <c>resource-restart</c>) and waits until a run begun after it
+    /// is healthy. Right after the command the resource may still show its old run's end, which a plain
+    /// wait for health would take for a failed start.
+    /// </summary>
+    public async Task StartAgainAsync(string resource, string command)
+    {
+        var before = App.ResourceNotifications.TryGetCurrentState(resource, out var current) ? current.Snapshot.StartTimeStamp : null;
+        var result = await App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resource, command);
+        if (!result.Success)
+        {
+            throw new InvalidOperationException($"{command} of {resource} failed: {result.Message}");
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        CustomResourceSnapshot? last = null;
+        try
+        {
+            await App.ResourceNotifications.WaitForResourceAsync(resource, change =>
+            {
+                last = change.Snapshot;
+                return change.Snapshot.State?.Text == KnownResourceStates.Running && change.Snapshot.StartTimeStamp is { } started && started != before;
+            }, timeout.Token);
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{resource} was not running and healthy 60 s after {command}: last seen {last?.State?.Text ?? "no state"}, started {last?.StartTimeStamp}, exit code {last?.ExitCode}");
+        }
+    }
+
     /// <summary>Processes whose command line or environment mention this system's folder.</summary>
     public IReadOnlyList<string> ProcessesLeft() => ProcessTable.Mentioning(Root);
 
