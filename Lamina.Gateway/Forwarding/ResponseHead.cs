@@ -33,6 +33,7 @@ public static class ResponseHead
 
         var keepAlive = statusLine[7] == (byte)'1';
         long? length = null;
+        var transferCoded = false;
         var chunked = false;
         var rest = lineEnd < 0 ? [] : head[(lineEnd + 2)..];
         while (!rest.IsEmpty)
@@ -57,10 +58,18 @@ public static class ResponseHead
                     return false;
                 }
 
+                // Two lengths that differ leave the body's end a guess (RFC 9112 6.3): the answer cannot be passed on.
+                if (length is { } earlier && earlier != declared)
+                {
+                    problem = $"its answer declares two Content-Lengths, {earlier} and {declared}";
+                    return false;
+                }
+
                 length = declared;
             }
             else if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
             {
+                transferCoded = true;
                 chunked = value.Length >= 7 && Ascii.EqualsIgnoreCase(value[^7..], "chunked"u8);
             }
             else if (name.Equals("Connection", StringComparison.OrdinalIgnoreCase))
@@ -74,9 +83,11 @@ public static class ResponseHead
             }
         }
 
-        // Chunked framing wins over a length (RFC 9112 6.3); an answer with neither ends when the backend closes.
-        framing = new BodyFraming(chunked ? null : length, chunked, keepAlive && (chunked || length is not null));
-        response.ContentLength = framing.Length;
+        // Any transfer coding wins over a length (RFC 9112 6.3): chunked last is read by its chunks; any other
+        // ends, as does an answer with neither, when the backend closes.
+        var framed = transferCoded ? null : length;
+        framing = new BodyFraming(framed, chunked, keepAlive && (chunked || framed is not null));
+        response.ContentLength = framed;
         problem = null;
         return true;
     }

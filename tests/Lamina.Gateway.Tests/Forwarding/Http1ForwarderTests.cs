@@ -174,6 +174,33 @@ public sealed class Http1ForwarderTests
     }
 
     [Fact]
+    public async Task AnAnswerWithTheSameLengthTwiceIsPassedAndOneWithAnotherTransferCodingEndsWhenTheBackendCloses()
+    {
+        await using var backend = new ScriptedBackend(async side =>
+        {
+            await side.ReadRequestAsync();
+            await side.SendAsync("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nok");
+            await side.ReadRequestAsync();
+            // Not chunked last: the length does not frame it (RFC 9112 6.3), the close does.
+            await side.SendAsync("HTTP/1.1 200 OK\r\nTransfer-Encoding: identity\r\nContent-Length: 2\r\n\r\nall of it");
+            await side.CloseAsync();
+        });
+        await using var front = await ForwardingFront.StartAsync(backend.Endpoint);
+
+        using (var once = await SendAsync(front, "{}"))
+        {
+            Assert.Equal("ok", await once.Content.ReadAsStringAsync());
+            Assert.Equal(ForwarderError.None, await front.OutcomeAsync());
+        }
+
+        using var twice = await SendAsync(front, "{}");
+
+        Assert.Equal("all of it", await twice.Content.ReadAsStringAsync());
+        Assert.Equal(ForwarderError.None, await front.OutcomeAsync());
+        Assert.Equal(1, backend.Connections);
+    }
+
+    [Fact]
     public async Task AnAnswerCutInItsBodyIsCutForTheClientToo()
     {
         await using var backend = new ScriptedBackend(async side =>
@@ -199,6 +226,7 @@ public sealed class Http1ForwarderTests
     [InlineData("HTTP/1.1 200 OK\r\nContent-Length: lots\r\n\r\n")]
     [InlineData("HTTP/1.1 200 OK\r\nno colon here\r\n\r\n")]
     [InlineData("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 12\r\n\r\nok")]
     public async Task AnAnswerThatIsNotHttpBecomesABadGatewayAndNothingOfItReachesTheClient(string answer)
     {
         await using var backend = new ScriptedBackend(async side =>
