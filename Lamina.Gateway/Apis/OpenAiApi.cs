@@ -103,7 +103,7 @@ public static class OpenAiApi
         }
         catch (TimeoutException e)
         {
-            return OpenAiError.Result(StatusCodes.Status503ServiceUnavailable, $"{e.Message}; it goes on loading, try again soon", "model_loading");
+            return StillLoading(e);
         }
 
         if (route.Endpoint is null)
@@ -131,8 +131,18 @@ public static class OpenAiApi
                 context.Response.StatusCode = StatusCodes.Status200OK;
                 context.Features.Set<IForwarderErrorFeature>(null);
                 route = await router.RouteWithinAsync(model, request.KeepAlive, null, options.Value.StartTimeout, cancellationToken);
-                error = route.Endpoint is null ? error : await forwarder.ForwardAsync(context, route.Endpoint);
+                if (route.Endpoint is null)
+                {
+                    return OpenAiRefusal.Of(model, route);
+                }
+
+                error = await forwarder.ForwardAsync(context, route.Endpoint);
             }
+        }
+        catch (TimeoutException e)
+        {
+            // The model is starting again, for longer than StartTimeout: the same answer as a first start that takes long.
+            return StillLoading(e);
         }
         finally
         {
@@ -149,6 +159,9 @@ public static class OpenAiApi
         return OpenAiError.Result(StatusCodes.Status502BadGateway,
             $"the backend of model '{model}' did not answer ({error}); it may have stopped, try again", "backend_unavailable");
     }
+
+    private static JsonHttpResult<OpenAiError> StillLoading(TimeoutException e) =>
+        OpenAiError.Result(StatusCodes.Status503ServiceUnavailable, $"{e.Message}; it goes on loading, try again soon", "model_loading");
 
     /// <summary>The chat body with the route's model in it, forwarded as <c>/v1/chat/completions</c>.</summary>
     public static async Task<Results<EmptyHttpResult, JsonHttpResult<OpenAiError>>> ChatByName(

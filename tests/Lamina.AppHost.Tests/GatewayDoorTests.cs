@@ -148,6 +148,49 @@ public sealed partial class GatewayDoorTests(GpuSystemFixture fixture) : IAsyncL
     }
 
     [Fact]
+    public async Task AModelWhoseBackendWentAwayAndIsLongStartingAgainIsStillLoadingNotAServiceFailure()
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync((await fixture.System.App.GetConnectionStringAsync("redis"))!);
+        var database = redis.GetDatabase();
+        // A backend that takes the request and dies without a word while its record lapses; meanwhile the model
+        // starts again elsewhere, for longer than the gateway's StartTimeout.
+        using var dying = new global::System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        dying.Start();
+        var record = new JsonObject
+        {
+            ["model"] = "cpu-a", ["backend"] = "llama.cpp", ["state"] = "ready", ["endpoint"] = $"http://127.0.0.1:{((IPEndPoint)dying.LocalEndpoint).Port}",
+            ["pid"] = 1, ["started_at"] = DateTimeOffset.UtcNow, ["node"] = "elsewhere/1",
+        };
+        await database.StringSetAsync("lamina:instance:cpu-a:starting", "elsewhere/1", TimeSpan.FromMinutes(1));
+        await database.StringSetAsync("lamina:instance:cpu-a", record.ToJsonString(), TimeSpan.FromSeconds(30));
+        var backend = Task.Run(async () =>
+        {
+            using var socket = await dying.AcceptSocketAsync();
+            await socket.ReceiveAsync(new byte[4096]);
+            await database.KeyDeleteAsync("lamina:instance:cpu-a");
+        });
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            using var response = await Gateway.PostAsJsonAsync("/v1/chat/completions", Chat("cpu-a", stream: false));
+            await backend;
+
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, body);
+            var error = JsonNode.Parse(body)!["error"]!;
+            Assert.Equal("model_loading", error["code"]!.GetValue<string>());
+            Assert.StartsWith("model 'cpu-a' is still loading after 10 s (Lamina:Gateway:StartTimeout)", error["message"]!.GetValue<string>());
+            Assert.True(clock.Elapsed > TimeSpan.FromSeconds(9), $"answered after {clock.Elapsed}: the gateway did not wait for the start");
+        }
+        finally
+        {
+            await database.KeyDeleteAsync(["lamina:instance:cpu-a", "lamina:instance:cpu-a:starting"]);
+            // The Runner goes on with the start it waited for: joining it lets it end before the next test stops what runs.
+            (await Gateway.PostAsync("/models/cpu-a/start", null)).Dispose();
+        }
+    }
+
+    [Fact]
     public void WhereTheSystemAllowsItTheGatewayRunsAheadOfCpuBoundBackends()
     {
         var gateway = fixture.System.ProcessOf("gateway")!.Value;
