@@ -1,5 +1,8 @@
 using Lamina.Gateway.Routing;
+using Lamina.Shared.Contracts;
+using Lamina.TestSupport.Store;
 using Microsoft.Extensions.Time.Testing;
+using StackExchange.Redis;
 
 namespace Lamina.Gateway.Tests;
 
@@ -43,5 +46,34 @@ public sealed class ModelUseTests
         var woken = use.WaitAsync(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), CancellationToken.None);
         use.Ended("tiny");
         Assert.True(await woken);
+    }
+
+    [Fact]
+    public async Task WithARequestInFlightTheWriterKeepsToItsBatchesEvenWithNothingLeftToWrite()
+    {
+        var (store, port) = await StoreProcess.StartReadyAsync();
+        await using var _ = store;
+        await using var redis = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port}");
+        var time = new FakeTimeProvider();
+        var use = new ModelUse(redis, time);
+        use.Began("tiny");
+        use.Began("tiny");
+        // As the writer's loop: woken by a quiet model's first request, it writes.
+        Assert.True(await use.WaitAsync(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), CancellationToken.None));
+        await use.WriteAsync();
+        Assert.Equal(2, (int)await redis.GetDatabase().HashGetAsync(GatewayPresence.Key, "tiny"));
+
+        // All is written, but requests run: their ends are written together at the next tick, not each as it comes,
+        // which under a steady load would be a write per request.
+        var waiting = use.WaitAsync(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), CancellationToken.None);
+        use.Ended("tiny");
+        await Task.Delay(100);
+        Assert.False(waiting.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.False(await waiting);
+
+        await use.WriteAsync();
+        Assert.Equal(1, (int)await redis.GetDatabase().HashGetAsync(GatewayPresence.Key, "tiny"));
+        Assert.Equal(time.GetUtcNow().ToUnixTimeMilliseconds() - 100, (long)await redis.GetDatabase().HashGetAsync(RedisKeys.InstanceUse, "tiny"));
     }
 }

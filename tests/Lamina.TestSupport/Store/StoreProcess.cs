@@ -5,9 +5,12 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Lamina.Shared.Hosting;
 
-namespace Lamina.Store.Tests;
+namespace Lamina.TestSupport.Store;
 
-/// <summary>The real Lamina.Store executable, started as <c>dotnet Lamina.Store.dll ...</c> from the test output folder.</summary>
+/// <summary>
+/// The real Lamina.Store executable, started as <c>dotnet Lamina.Store.dll ...</c> from the test output folder
+/// (a test project that starts it references Lamina.Store, which copies it there).
+/// </summary>
 public sealed partial class StoreProcess : IAsyncDisposable
 {
     private const int Sigterm = 15;
@@ -84,7 +87,11 @@ public sealed partial class StoreProcess : IAsyncDisposable
     /// <summary>Sends SIGTERM, as Aspire or a shell would, and returns the exit code.</summary>
     public async Task<int> TerminateAsync()
     {
-        Assert.Equal(0, Kill(_process.Id, Sigterm));
+        if (Kill(_process.Id, Sigterm) != 0)
+        {
+            throw new InvalidOperationException($"SIGTERM to the store (pid {_process.Id}) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+
         return await WaitForExitAsync();
     }
 
