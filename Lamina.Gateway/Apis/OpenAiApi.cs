@@ -130,7 +130,8 @@ public static class OpenAiApi
                 // Through YARP (an https:// backend) the failed try was answered 502, and YARP forwards only while the response is untouched.
                 context.Response.StatusCode = StatusCodes.Status200OK;
                 context.Features.Set<IForwarderErrorFeature>(null);
-                route = await router.RouteWithinAsync(model, request.KeepAlive, null, options.Value.StartTimeout, cancellationToken);
+                // Not the store's record, which may still name the backend that just failed: the Runner knows what runs.
+                route = await router.StartWithinAsync(model, request.KeepAlive, null, options.Value.StartTimeout, cancellationToken);
                 if (route.Endpoint is null)
                 {
                     return OpenAiRefusal.Of(model, route);

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Lamina.Gateway.Ollama;
 
 /// <summary>Answers Ollama's embed routes from the backend's <c>/v1/embeddings</c>.</summary>
-public sealed class EmbeddingRelay(OllamaAdmission admission, Routing.ModelRouter router, OllamaBackendClient backend, TimeProvider time)
+public sealed class EmbeddingRelay(OllamaAdmission admission, Routing.ModelRouter router, TimeProvider time)
 {
     /// <summary>The vectors of <paramref name="inputs"/>, in order, and the prompt tokens they took; or Ollama's error (a 429 sets <paramref name="reply"/>'s Retry-After).</summary>
     public async Task<(EmbedResult? Result, JsonHttpResult<OllamaError>? Error)> EmbedAsync(
@@ -18,13 +18,19 @@ public sealed class EmbeddingRelay(OllamaAdmission admission, Routing.ModelRoute
         }
 
         using var place = admitted;
-        var (model, endpoint, route, _) = admitted;
+        var model = admitted.Model;
         var load = time.GetElapsedTime(started);
-        var body = new JsonObject { ["model"] = route.ServedModel ?? model, ["input"] = new JsonArray([.. inputs.Select(input => (JsonNode)input)]) };
         router.Began(model);
         try
         {
-            using var response = await backend.PostAsync(endpoint, "/v1/embeddings", body, cancellationToken);
+            var (sent, gone) = await admission.PostAsync(admitted, requested, keepAlive, contextLength, "/v1/embeddings",
+                route => new JsonObject { ["model"] = route.ServedModel ?? model, ["input"] = new JsonArray([.. inputs.Select(input => (JsonNode)input)]) }, cancellationToken);
+            if (sent is null)
+            {
+                return (null, gone);
+            }
+
+            using var response = sent;
             if ((int)response.StatusCode is StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed or StatusCodes.Status501NotImplemented)
             {
                 return (null, OllamaError.BadRequest(

@@ -9,7 +9,7 @@ namespace Lamina.Gateway.Ollama;
 /// answer), and ends the backend's request when the client goes.
 /// </summary>
 public sealed class GenerationRelay(
-    OllamaAdmission admission, OllamaCatalog catalog, ModelRouter router, RunnerClient runner, OllamaBackendClient backend, TimeProvider time)
+    OllamaAdmission admission, OllamaCatalog catalog, ModelRouter router, RunnerClient runner, TimeProvider time)
 {
     public async Task<Results<EmptyHttpResult, Ok<OllamaReply>, JsonHttpResult<OllamaError>>> RelayAsync(
         HttpContext context, GenerationCall call, CancellationToken cancellationToken)
@@ -22,13 +22,20 @@ public sealed class GenerationRelay(
         }
 
         using var place = admitted;
-        var (model, endpoint, route, _) = admitted;
-        Telemetry.ModelRequestMetering.Served(context, model, route.Backend);
+        var model = admitted.Model;
+        Telemetry.ModelRequestMetering.Served(context, model, admitted.Route.Backend);
         var tally = new GenerationTally(time, started, time.GetElapsedTime(started));
         router.Began(model);
         try
         {
-            using var response = await backend.PostAsync(endpoint, call.Path, call.Body(route.ServedModel ?? model), cancellationToken);
+            var (answer, gone) = await admission.PostAsync(
+                admitted, call.Requested, call.KeepAlive, call.ContextLength, call.Path, route => call.Body(route.ServedModel ?? model), cancellationToken);
+            if (answer is null)
+            {
+                return gone!;
+            }
+
+            using var response = answer;
             if (!response.IsSuccessStatusCode)
             {
                 var message = await OllamaBackendClient.ErrorMessageAsync(response, cancellationToken);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Lamina.Gateway.Routing;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,8 @@ namespace Lamina.Gateway.Ollama;
 /// MaxQueuePerModel), then its backend, started if need be but waited for no longer than
 /// Lamina:Gateway:StartTimeout, so a client hears that the model is still loading instead of hanging on.
 /// </summary>
-public sealed class OllamaAdmission(ModelRouter router, ModelAliases aliases, ModelGate gate, OllamaCatalog catalog, IOptions<GatewayOptions> options)
+public sealed class OllamaAdmission(
+    ModelRouter router, ModelAliases aliases, ModelGate gate, OllamaCatalog catalog, OllamaBackendClient backend, IOptions<GatewayOptions> options)
 {
     /// <summary>
     /// The model and its backend, holding the request's place in the queue until disposed; or Ollama's error when it
@@ -33,14 +35,10 @@ public sealed class OllamaAdmission(ModelRouter router, ModelAliases aliases, Mo
         Admission? admitted = null;
         try
         {
-            var route = await router.RouteWithinAsync(model, keepAlive, contextLength, options.Value.StartTimeout, cancellationToken);
-            admitted = route.Endpoint is { } endpoint ? new Admission(model, endpoint, route, place) : null;
-            return admitted is null ? (null, OllamaError.Refused(requested, route)) : (admitted, null);
-        }
-        catch (TimeoutException)
-        {
-            return (null, OllamaError.Result(StatusCodes.Status503ServiceUnavailable,
-                $"model \"{requested}\" is still loading after {options.Value.StartTimeout.TotalSeconds:0} s (Lamina:Gateway:StartTimeout); it goes on loading, try again soon"));
+            JsonHttpResult<OllamaError>? refusal;
+            (admitted, refusal) = await RouteAsync(
+                model, requested, place, () => router.RouteWithinAsync(model, keepAlive, contextLength, options.Value.StartTimeout, cancellationToken));
+            return (admitted, refusal);
         }
         finally
         {
@@ -49,6 +47,42 @@ public sealed class OllamaAdmission(ModelRouter router, ModelAliases aliases, Mo
             {
                 place?.Dispose();
             }
+        }
+    }
+
+    /// <summary>
+    /// Posts to the admitted backend. When nothing could reach it (it stopped since it was recorded), asks the Runner
+    /// once where the model runs now, as the OpenAI routes do, and posts there: the answer, or Ollama's error.
+    /// </summary>
+    public async Task<(HttpResponseMessage? Response, JsonHttpResult<OllamaError>? Refusal)> PostAsync(
+        Admission admitted, string requested, string? keepAlive, int? contextLength, string path, Func<RouteResult, JsonObject> body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await backend.PostAsync(admitted.Endpoint, path, body(admitted.Route), cancellationToken), null);
+        }
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError)
+        {
+            router.Forget(admitted.Model);
+            // Not the store's record, which may still name the backend that just failed: the Runner knows what runs.
+            var (again, refusal) = await RouteAsync(admitted.Model, requested, admitted.Place,
+                () => router.StartWithinAsync(admitted.Model, keepAlive, contextLength, options.Value.StartTimeout, cancellationToken));
+            return again is null ? (null, refusal) : (await backend.PostAsync(again.Endpoint, path, body(again.Route), cancellationToken), null);
+        }
+    }
+
+    private async Task<(Admission? Admitted, JsonHttpResult<OllamaError>? Refusal)> RouteAsync(
+        string model, string requested, IDisposable? place, Func<Task<RouteResult>> route)
+    {
+        try
+        {
+            var found = await route();
+            return found.Endpoint is { } endpoint ? (new Admission(model, endpoint, found, place), null) : (null, OllamaError.Refused(requested, found));
+        }
+        catch (TimeoutException)
+        {
+            return (null, OllamaError.Result(StatusCodes.Status503ServiceUnavailable,
+                $"model \"{requested}\" is still loading after {options.Value.StartTimeout.TotalSeconds:0} s (Lamina:Gateway:StartTimeout); it goes on loading, try again soon"));
         }
     }
 

@@ -147,6 +147,29 @@ public sealed partial class GatewayDoorTests(GpuSystemFixture fixture) : IAsyncL
         }
     }
 
+    [Theory]
+    [InlineData("/v1/chat/completions")]
+    [InlineData("/api/chat")]
+    public async Task ARequestThatFindsItsBackendGoneIsServedWhereTheRunnerStartsTheModelAgain(string path)
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync((await fixture.System.App.GetConnectionStringAsync("redis"))!);
+        // This Runner's own record, left by a backend that died without a word: the store still names it, the Runner knows better.
+        var record = new JsonObject
+        {
+            ["model"] = "cpu-b", ["backend"] = "llama.cpp", ["state"] = "ready", ["endpoint"] = $"http://127.0.0.1:{LocalMachine.FreePort()}",
+            ["pid"] = 1, ["started_at"] = DateTimeOffset.UtcNow, ["node"] = $"{Environment.MachineName}/{fixture.System.ProcessOf("runner")}",
+        };
+        await redis.GetDatabase().StringSetAsync("lamina:instance:cpu-b", record.ToJsonString(), TimeSpan.FromMinutes(1));
+
+        using var response = await Gateway.PostAsJsonAsync(path, Chat("cpu-b", stream: false));
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        Assert.Contains("hello from llama-server", body);
+        Assert.NotEqual(record["endpoint"]!.GetValue<string>(), (await Gateway.GetFromJsonAsync<JsonObject>("/instances"))!["instances"]!.AsArray()
+            .Single(instance => instance!["model"]!.GetValue<string>() == "cpu-b")!["endpoint"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task AModelWhoseBackendWentAwayAndIsLongStartingAgainIsStillLoadingNotAServiceFailure()
     {
