@@ -24,8 +24,14 @@ public static class OllamaGenerationApi
             return OllamaError.BadRequest($"messages: role must be system, user, assistant or tool, got {JsonSerializer.Serialize(odd?.Role)}");
         }
 
+        var (thinking, badThink) = UpstreamRequest.Thinking(body.Think);
+        if (badThink is not null)
+        {
+            return OllamaError.BadRequest(badThink);
+        }
+
         var call = new GenerationCall(settings.Model, true, body.Stream ?? true, settings.KeepAlive, settings.ContextLength, UpstreamRequest.ChatPath,
-            served => UpstreamRequest.Chat(served, body.Messages!, body.Options, body.Format, body.Tools));
+            served => UpstreamRequest.Chat(served, body.Messages!, body.Options, body.Format, body.Tools, thinking));
         return body.Messages is { Count: > 0 } ? await relay.RelayAsync(context, call, cancellationToken) : await relay.LoadAsync(context, call, cancellationToken);
     }
 
@@ -45,11 +51,23 @@ public static class OllamaGenerationApi
             return OllamaError.BadRequest("images need the model's chat template, which raw skips: send them without raw, or through /api/chat");
         }
 
+        var (thinking, badThink) = UpstreamRequest.Thinking(body.Think);
+        if (badThink is not null)
+        {
+            return OllamaError.BadRequest(badThink);
+        }
+
+        // Thinking off is what raw does anyway; on, or an effort, needs the template raw skips.
+        if (raw && body.Think is { ValueKind: not (JsonValueKind.False or JsonValueKind.Null) })
+        {
+            return OllamaError.BadRequest("think needs the model's chat template, which raw skips: send it without raw, or through /api/chat");
+        }
+
         var call = new GenerationCall(settings.Model, false, body.Stream ?? true, settings.KeepAlive, settings.ContextLength,
             raw ? UpstreamRequest.CompletionsPath : UpstreamRequest.ChatPath,
             served => raw
                 ? UpstreamRequest.Completion(served, body.Prompt!, body.Options, body.Format)
-                : UpstreamRequest.Chat(served, Messages(body), body.Options, body.Format));
+                : UpstreamRequest.Chat(served, Messages(body), body.Options, body.Format, thinking: thinking));
         return string.IsNullOrEmpty(body.Prompt) ? await relay.LoadAsync(context, call, cancellationToken) : await relay.RelayAsync(context, call, cancellationToken);
     }
 

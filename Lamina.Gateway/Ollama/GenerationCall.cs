@@ -9,11 +9,14 @@ namespace Lamina.Gateway.Ollama;
 public sealed record GenerationCall(
     string Requested, bool IsChat, bool Stream, string? KeepAlive, int? ContextLength, string Path, Func<string, JsonObject> Body)
 {
-    /// <summary>A line of the answer carrying <paramref name="text"/> (and a chat's tool calls), in the shape of a chat or of a generate.</summary>
+    /// <summary>
+    /// A line of the answer carrying <paramref name="text"/>, its <paramref name="thinking"/> (a chat's in its message, a
+    /// generate's beside its response) and a chat's tool calls, in the shape of a chat or of a generate.
+    /// </summary>
     public OllamaReply Line(DateTime now, string text, string? thinking = null, IReadOnlyList<OllamaToolCall>? toolCalls = null) => IsChat
         ? new OllamaReply(Requested, now, new OllamaMessage("assistant", text, string.IsNullOrEmpty(thinking) ? null : thinking)
         {
             ToolCalls = toolCalls is { Count: > 0 } ? toolCalls : null,
         }, null, false)
-        : new OllamaReply(Requested, now, null, text, false);
+        : new OllamaReply(Requested, now, null, text, false) { Thinking = string.IsNullOrEmpty(thinking) ? null : thinking };
 }

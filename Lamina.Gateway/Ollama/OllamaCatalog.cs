@@ -12,6 +12,9 @@ public sealed class OllamaCatalog(RegistryClient registry, RunnerClient runner, 
     // What Ollama shows for a model that never unloads.
     private static readonly DateTime _never = new(2318, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
+    // What a chat template that thinks has in it: a thinking block, or the switches think sets.
+    private static readonly string[] _thinkingMarks = ["<think>", "enable_thinking", "reasoning_effort"];
+
     /// <summary>The models on disk, each under its Lamina name.</summary>
     public async Task<OllamaModelList> ListAsync(CancellationToken cancellationToken)
     {
@@ -77,7 +80,7 @@ public sealed class OllamaCatalog(RegistryClient registry, RunnerClient runner, 
 
     /// <summary>
     /// What the catalog says the model does, no more: <c>embedding</c> when its use cases name embeddings, <c>completion</c>
-    /// unless embeddings are all they name, and <c>tools</c> when its chat template handles tools.
+    /// unless embeddings are all they name, <c>tools</c> when its chat template handles tools, and <c>thinking</c> when it thinks.
     /// </summary>
     private static List<string> Capabilities(JsonObject entry, string template)
     {
@@ -93,6 +96,12 @@ public sealed class OllamaCatalog(RegistryClient registry, RunnerClient runner, 
         if (template.Contains("tools", StringComparison.Ordinal))
         {
             capabilities.Add("tools");
+        }
+
+        // Qwen3, DeepSeek R1 and gpt-oss templates, for example.
+        if (_thinkingMarks.Any(mark => template.Contains(mark, StringComparison.Ordinal)))
+        {
+            capabilities.Add("thinking");
         }
 
         return capabilities;

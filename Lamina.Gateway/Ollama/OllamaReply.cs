@@ -7,6 +7,9 @@ namespace Lamina.Gateway.Ollama;
 /// </summary>
 public sealed record OllamaReply(string Model, DateTime CreatedAt, OllamaMessage? Message, string? Response, bool Done)
 {
+    /// <summary>A generate's thinking, beside its response (a chat's is in its message).</summary>
+    public string? Thinking { get; init; }
+
     public string? DoneReason { get; init; }
 
     public long? TotalDuration { get; init; }

@@ -34,14 +34,18 @@ public sealed record OllamaToolFunction(string? Name, JsonObject? Arguments)
     public int? Index { get; init; }
 }
 
-/// <summary><c>POST /api/chat</c>; <c>tools</c> has OpenAI's shape already and goes to the backend as it is.</summary>
+/// <summary>
+/// <c>POST /api/chat</c>; <c>tools</c> has OpenAI's shape already and goes to the backend as it is; <c>think</c> is true,
+/// false or an effort (<c>low</c>, <c>medium</c>, <c>high</c>).
+/// </summary>
 public sealed record OllamaChatRequest(
-    string? Model, IReadOnlyList<OllamaMessage>? Messages, bool? Stream, JsonElement? Format, JsonObject? Options, JsonElement? KeepAlive, JsonArray? Tools = null);
+    string? Model, IReadOnlyList<OllamaMessage>? Messages, bool? Stream, JsonElement? Format, JsonObject? Options, JsonElement? KeepAlive, JsonArray? Tools = null,
+    JsonElement? Think = null);
 
 /// <summary><c>POST /api/generate</c>; <c>raw</c> sends the prompt as it is, without the chat template; <c>images</c> (base64) go with the prompt.</summary>
 public sealed record OllamaGenerateRequest(
     string? Model, string? Prompt, string? System, bool? Raw, bool? Stream, JsonElement? Format, JsonObject? Options, JsonElement? KeepAlive,
-    IReadOnlyList<string>? Images = null);
+    IReadOnlyList<string>? Images = null, JsonElement? Think = null);
 
 /// <summary><c>POST /api/embed</c> (<c>input</c>: text or a list of texts) and the older <c>POST /api/embeddings</c> (<c>prompt</c>).</summary>
 public sealed record OllamaEmbedRequest(string? Model, JsonElement? Input, string? Prompt, JsonObject? Options, JsonElement? KeepAlive);

@@ -24,7 +24,8 @@ public static class UpstreamRequest
         ("repeat_penalty", "repeat_penalty"),
     ];
 
-    public static JsonObject Chat(string model, IEnumerable<OllamaMessage> messages, JsonObject? options, JsonElement? format, JsonArray? tools = null)
+    public static JsonObject Chat(
+        string model, IEnumerable<OllamaMessage> messages, JsonObject? options, JsonElement? format, JsonArray? tools = null, JsonObject? thinking = null)
     {
         var body = Base(model, options, format);
         body["messages"] = OpenAiMessages.From(messages);
@@ -34,8 +35,32 @@ public static class UpstreamRequest
             body["tools"] = tools.DeepClone();
         }
 
+        foreach (var (field, value) in thinking ?? [])
+        {
+            body[field] = value?.DeepClone();
+        }
+
         return body;
     }
+
+    /// <summary>
+    /// Ollama's <c>think</c> as the fields a backend reads, or why it is refused: true or false turns the chat
+    /// template's thinking on or off (<c>chat_template_kwargs.enable_thinking</c>, which llama-server and vLLM hand to
+    /// templates such as Qwen3's); an effort sets <c>reasoning_effort</c>, there and in the request (gpt-oss). Null:
+    /// the model's own default. Templates that read neither think as they always do.
+    /// </summary>
+    public static (JsonObject? Fields, string? Problem) Thinking(JsonElement? think) => think switch
+    {
+        null or { ValueKind: JsonValueKind.Null } => (null, null),
+        { ValueKind: JsonValueKind.True or JsonValueKind.False } on =>
+            (new JsonObject { ["chat_template_kwargs"] = new JsonObject { ["enable_thinking"] = on.GetBoolean() } }, null),
+        { ValueKind: JsonValueKind.String } level when level.GetString() is "low" or "medium" or "high" => (new JsonObject
+        {
+            ["reasoning_effort"] = level.GetString(),
+            ["chat_template_kwargs"] = new JsonObject { ["reasoning_effort"] = level.GetString() },
+        }, null),
+        { } other => (null, $"think is {other.GetRawText()}; give true, false, or an effort: \"low\", \"medium\" or \"high\""),
+    };
 
     public static JsonObject Completion(string model, string prompt, JsonObject? options, JsonElement? format)
     {

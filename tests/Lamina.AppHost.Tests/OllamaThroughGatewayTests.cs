@@ -49,7 +49,11 @@ public sealed class OllamaThroughGatewayTests(SystemFixture fixture) : IAsyncLif
     [Fact]
     public async Task ChatNotStreamedAnswersInOneObjectWithTheCounts()
     {
-        var replies = await ToListAsync(_ollama.ChatAsync(Chat(Tiny, stream: false, predict: 8)));
+        var request = Chat(Tiny, stream: false, predict: 8);
+        // The embedded engine's templates take no switches: think is passed on, and no reason to refuse.
+        request.Think = false;
+
+        var replies = await ToListAsync(_ollama.ChatAsync(request));
 
         var done = Assert.IsType<ChatDoneResponseStream>(Assert.Single(replies));
         Assert.True(done.Done);
@@ -175,16 +179,23 @@ public sealed class OllamaThroughGatewayTests(SystemFixture fixture) : IAsyncLif
         Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
         using var embedder = await Gateway.PutAsJsonAsync("/models/embedder", new { path = "tiny.gguf", backend = "embedded", use_cases = new[] { "embeddings" } });
         Assert.True(embedder.IsSuccessStatusCode, await embedder.Content.ReadAsStringAsync());
+        // As Qwen3's: a switch that think sets, and the block the model thinks in.
+        const string thinkingTemplate = "{% if enable_thinking is defined and not enable_thinking %}<think>\n\n</think>{% endif %}" + TinyGguf.ChatTemplate;
+        TinyGguf.Write(Path.Combine(fixture.System.Root, "models", "thinks.gguf"), chatTemplate: thinkingTemplate);
+        using var thinker = await Gateway.PutAsJsonAsync("/models/thinker", new { path = "thinks.gguf", backend = "embedded" });
+        Assert.True(thinker.IsSuccessStatusCode, await thinker.Content.ReadAsStringAsync());
 
         var tiny = await _ollama.ShowModelAsync(new ShowModelRequest { Model = Tiny });
         var tools = await _ollama.ShowModelAsync(new ShowModelRequest { Model = "with-tools" });
         var embeds = await _ollama.ShowModelAsync(new ShowModelRequest { Model = "embedder" });
+        var thinks = await _ollama.ShowModelAsync(new ShowModelRequest { Model = "thinker" });
 
         Assert.Equal(TinyGguf.ChatTemplate, tiny.Template);
         Assert.Equal(["completion"], tiny.Capabilities!);
         Assert.Equal(toolTemplate, tools.Template);
         Assert.Equal(["completion", "tools"], tools.Capabilities!);
         Assert.Equal(["embedding"], embeds.Capabilities!);
+        Assert.Equal(["completion", "thinking"], thinks.Capabilities!);
     }
 
     [Fact]

@@ -125,6 +125,40 @@ public sealed class OllamaToolCallsTests(SystemFixture fixture) : IAsyncLifetime
         Assert.Contains("raw", (await raw.Content.ReadFromJsonAsync<JsonObject>())!["error"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ThinkTurnsTheTemplatesThinkingOnOrOffAndAGeneratesThoughtComesBesideItsResponse(bool stream)
+    {
+        var thought = await ToListAsync(_ollama.GenerateAsync(new OllamaSharp.Models.GenerateRequest { Model = Model, Stream = stream, Prompt = "Why?", Think = true }));
+        Assert.True(_backend.Requests[^1]["chat_template_kwargs"]!["enable_thinking"]!.GetValue<bool>());
+        Assert.Equal(ToolCallingChatServer.Thought, string.Concat(thought.Select(reply => reply!.Thinking)));
+        Assert.Equal(ToolCallingChatServer.Text, string.Concat(thought.Select(reply => reply!.Response)));
+
+        var quick = await ToListAsync(_ollama.ChatAsync(new ChatRequest { Model = Model, Stream = stream, Messages = [new Message(ChatRole.User, "Why?")], Think = false }));
+        Assert.False(_backend.Requests[^1]["chat_template_kwargs"]!["enable_thinking"]!.GetValue<bool>());
+        Assert.All(quick, reply => Assert.Null(reply!.Message.Thinking));
+        Assert.Equal(ToolCallingChatServer.Text, string.Concat(quick.Select(reply => reply!.Message.Content)));
+
+        await ToListAsync(_ollama.ChatAsync(new ChatRequest { Model = Model, Stream = stream, Messages = [new Message(ChatRole.User, "Why?")], Think = "high" }));
+        Assert.Equal("high", _backend.Requests[^1]["reasoning_effort"]!.GetValue<string>());
+        Assert.Equal("high", _backend.Requests[^1]["chat_template_kwargs"]!["reasoning_effort"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task AThinkNoBackendCanHonourIsRefusedSayingWhatItTakes()
+    {
+        var sent = _backend.Requests.Count;
+        using var odd = await fixture.System.Gateway.PostAsJsonAsync("/api/chat", new { model = Model, think = "very", messages = new[] { new { role = "user", content = "x" } } });
+        using var raw = await fixture.System.Gateway.PostAsJsonAsync("/api/generate", new { model = Model, prompt = "x", raw = true, think = true });
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, odd.StatusCode);
+        Assert.Equal("think is \"very\"; give true, false, or an effort: \"low\", \"medium\" or \"high\"", (await odd.Content.ReadFromJsonAsync<JsonObject>())!["error"]!.GetValue<string>());
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, raw.StatusCode);
+        Assert.StartsWith("think needs the model's chat template, which raw skips", (await raw.Content.ReadFromJsonAsync<JsonObject>())!["error"]!.GetValue<string>());
+        Assert.Equal(sent, _backend.Requests.Count);
+    }
+
     private static Tool Weather() => new()
     {
         Function = new Function

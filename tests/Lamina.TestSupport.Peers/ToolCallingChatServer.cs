@@ -9,7 +9,9 @@ namespace Lamina.TestSupport.Peers;
 /// An OpenAI-like chat server that calls the first tool a request offers, with the arguments it was
 /// started with: whole when the request does not stream, else as a tool call whose arguments arrive
 /// over several deltas, as llama-server and vLLM send them. A request without tools gets a short text.
-/// Every request body is kept, so tests see what a client's request became on its way.
+/// A request that turns the template's thinking on (<c>chat_template_kwargs.enable_thinking</c>) gets its
+/// thought first, as <c>reasoning_content</c>. Every request body is kept, so tests see what a client's
+/// request became on its way.
 /// </summary>
 public sealed class ToolCallingChatServer : IAsyncDisposable
 {
@@ -18,6 +20,9 @@ public sealed class ToolCallingChatServer : IAsyncDisposable
 
     /// <summary>The text of an answer to a request without tools.</summary>
     public const string Text = "no tools offered";
+
+    /// <summary>The thought of an answer to a request that turns thinking on.</summary>
+    public const string Thought = "the client offered no tools, so I answer in words";
 
     private readonly string _arguments;
     private readonly ConcurrentQueue<JsonObject> _requests = new();
@@ -54,11 +59,17 @@ public sealed class ToolCallingChatServer : IAsyncDisposable
         _requests.Enqueue(body);
         var tool = body["tools"]?[0]?["function"]?["name"]?.GetValue<string>();
         var finish = tool is null ? "stop" : "tool_calls";
+        var thinks = body["chat_template_kwargs"]?["enable_thinking"]?.GetValue<bool>() == true;
         if (body["stream"]?.GetValue<bool>() != true)
         {
             var message = tool is null
                 ? new JsonObject { ["role"] = "assistant", ["content"] = Text }
                 : new JsonObject { ["role"] = "assistant", ["content"] = null, ["tool_calls"] = new JsonArray(Call(tool, _arguments, withId: true)) };
+            if (thinks)
+            {
+                message["reasoning_content"] = Thought;
+            }
+
             await context.Response.WriteAsJsonAsync(Completion("chat.completion", new JsonObject { ["index"] = 0, ["message"] = message, ["finish_reason"] = finish }), context.RequestAborted);
             return;
         }
@@ -74,6 +85,14 @@ public sealed class ToolCallingChatServer : IAsyncDisposable
                 new JsonObject { ["tool_calls"] = new JsonArray(Call(null, _arguments[..half], withId: false)) },
                 new JsonObject { ["tool_calls"] = new JsonArray(Call(null, _arguments[half..], withId: false)) },
             ];
+        if (thinks)
+        {
+            await EventAsync(context, Completion("chat.completion.chunk", new JsonObject
+            {
+                ["index"] = 0, ["delta"] = new JsonObject { ["role"] = "assistant", ["reasoning_content"] = Thought }, ["finish_reason"] = null,
+            }));
+        }
+
         foreach (var delta in deltas)
         {
             await EventAsync(context, Completion("chat.completion.chunk", new JsonObject { ["index"] = 0, ["delta"] = delta, ["finish_reason"] = null }));
