@@ -35,8 +35,7 @@ public sealed class OllamaAdmission(
         Admission? admitted = null;
         try
         {
-            JsonHttpResult<OllamaError>? refusal;
-            (admitted, refusal) = await RouteAsync(
+            (admitted, var refusal) = await RouteAsync(
                 model, requested, place, () => router.RouteWithinAsync(model, keepAlive, contextLength, options.Value.StartTimeout, cancellationToken));
             return (admitted, refusal);
         }
