@@ -85,8 +85,8 @@ public sealed class OllamaCatalog(RegistryClient registry, RunnerClient runner, 
     private static List<string> Capabilities(JsonObject entry, string template)
     {
         var useCases = (entry["use_cases"] as JsonArray ?? []).Select(useCase => useCase?.ToString()).ToList();
-        var embeds = useCases.Contains("embeddings");
-        List<string> capabilities = embeds && useCases.All(useCase => useCase == "embeddings") ? [] : ["completion"];
+        var embeds = useCases.Contains(ModelUseCases.Embeddings);
+        List<string> capabilities = ModelUseCases.OnlyEmbeddings(useCases) ? [] : ["completion"];
         if (embeds)
         {
             capabilities.Add("embedding");

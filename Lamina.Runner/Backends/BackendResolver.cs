@@ -101,6 +101,12 @@ public sealed class BackendResolver(IOptions<RunnerOptions> options)
                     arguments.AddRange(["-ngl", Text(layers)]);
                 }
 
+                // llama-server answers /v1/embeddings only when started for them (the embedded engine always does).
+                if (choice.Backend == LlamaCpp && ModelUseCases.OnlyEmbeddings(model.UseCases))
+                {
+                    arguments.Add("--embeddings");
+                }
+
                 break;
         }
 

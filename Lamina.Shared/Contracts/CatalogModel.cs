@@ -28,6 +28,10 @@ public sealed record CatalogModel(
     [JsonConverter(typeof(TextListConverter))]
     public IReadOnlyList<string>? Args { get; init; }
 
+    /// <summary>The manifest's <c>use_cases</c>: a model whose only one is <c>embeddings</c> is started to embed, not to generate.</summary>
+    [JsonConverter(typeof(TextListConverter))]
+    public IReadOnlyList<string>? UseCases { get; init; }
+
     /// <summary>The manifest's <c>gpu_layers</c>: 0 for none, -1 for all; null lets the Runner decide by free memory.</summary>
     public int? GpuLayers { get; init; }
 

@@ -8,6 +8,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Lamina.Shared.Hosting;
 using Lamina.TestSupport.Aspire;
+using Lamina.TestSupport.Backends;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
@@ -217,6 +218,31 @@ public sealed class BackendsOnGpusTests(GpuSystemFixture fixture) : IAsyncLifeti
         await fixture.System.StartAgainAsync("runner", "resource-start");
         Assert.True(await Eventually.TrueAsync(() => Task.FromResult(!Exists(backend)), TimeSpan.FromSeconds(10)));
         Assert.Equal("hello from llama-server", await ChatAsync("tiny"));
+    }
+
+    [Fact]
+    public async Task ADedicatedEmbeddingModelOnLlamaServerAnswersEmbeddingsInBothFamilies()
+    {
+        using var put = await Gateway.PutAsJsonAsync("/models/embed-only", new { path = "tiny.gguf", backend = "llama.cpp", gpu_layers = 0, use_cases = new[] { "embeddings" } });
+        Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        try
+        {
+            using var openAi = await Gateway.PostAsJsonAsync("/v1/embeddings", new { model = "embed-only", input = "hello" });
+            using var ollama = await Gateway.PostAsJsonAsync("/api/embed", new { model = "embed-only", input = "hello" });
+
+            // llama-server answers 501 to embeddings unless started for them.
+            Assert.True(openAi.IsSuccessStatusCode, await openAi.Content.ReadAsStringAsync());
+            Assert.NotEmpty((await openAi.Content.ReadFromJsonAsync<JsonObject>())!["data"]![0]!["embedding"]!.AsArray());
+            Assert.True(ollama.IsSuccessStatusCode, await ollama.Content.ReadAsStringAsync());
+            Assert.NotEmpty((await ollama.Content.ReadFromJsonAsync<JsonObject>())!["embeddings"]![0]!.AsArray());
+            var started = FakeBackends.ReadRecords(fixture.Records).Last(record => record.Personality == "llama-server" && record.Argv.Contains("embed-only"));
+            Assert.Contains("--embeddings", started.Argv);
+        }
+        finally
+        {
+            (await Gateway.PostAsync("/models/embed-only/stop", null)).Dispose();
+            (await Gateway.DeleteAsync("/models/embed-only")).Dispose();
+        }
     }
 
     private static bool Exists(int pid) => Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);

@@ -42,6 +42,24 @@ public sealed class BackendResolverTests : IDisposable
     }
 
     [Fact]
+    public void ADedicatedEmbeddingModelStartsLlamaServerForEmbeddingsAndAModelThatAlsoChatsDoesNot()
+    {
+        var resolver = Resolver(llamaServer: TestPrograms.Write(_programs, "llama-server", "exit 0"));
+        var embedder = Gguf with { UseCases = ["embeddings"] };
+        var both = Gguf with { UseCases = ["conversational", "embeddings"] };
+
+        var embeds = resolver.Plan(resolver.Choose(embedder).Choice!, embedder, 4321, 2048, ModelPlacement.Cpu(40 << 20));
+        var chats = resolver.Plan(resolver.Choose(both).Choice!, both, 4321, 2048, ModelPlacement.Cpu(40 << 20));
+        var engine = Resolver(llamaServer: null).Plan(Resolver(llamaServer: null).Choose(embedder).Choice!, embedder, 4321, 2048, ModelPlacement.Cpu(40 << 20));
+
+        Assert.Contains("--embeddings", embeds.Arguments);
+        // The flag turns llama-server's generation off: a model that also chats keeps it.
+        Assert.DoesNotContain("--embeddings", chats.Arguments);
+        // The embedded engine embeds with any model, and takes no such flag.
+        Assert.DoesNotContain("--embeddings", engine.Arguments);
+    }
+
+    [Fact]
     public void TheManifestsExecutableIsFoundWhenNoSettingNamesOne()
     {
         var server = TestPrograms.Write(_programs, "my-llama-server", "exit 0");
