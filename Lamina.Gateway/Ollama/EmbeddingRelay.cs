@@ -33,8 +33,12 @@ public sealed class EmbeddingRelay(OllamaAdmission admission, Routing.ModelRoute
             using var response = sent;
             if ((int)response.StatusCode is StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed or StatusCodes.Status501NotImplemented)
             {
+                // 501 is llama-server started to generate: it embeds only when started for that alone.
+                var fix = response.StatusCode == System.Net.HttpStatusCode.NotImplemented
+                    ? $"; to embed with it, give \"{model}\" use_cases: [embeddings] alone in models.yaml (llama-server then embeds and does not chat)"
+                    : "";
                 return (null, OllamaError.BadRequest(
-                    $"model \"{requested}\" does not support embeddings: its backend has no /v1/embeddings (it answered {(int)response.StatusCode} {response.ReasonPhrase})"));
+                    $"model \"{requested}\" does not support embeddings: its backend has no /v1/embeddings (it answered {(int)response.StatusCode} {response.ReasonPhrase}){fix}"));
             }
 
             if (!response.IsSuccessStatusCode)

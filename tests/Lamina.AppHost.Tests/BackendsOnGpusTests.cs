@@ -237,10 +237,17 @@ public sealed class BackendsOnGpusTests(GpuSystemFixture fixture) : IAsyncLifeti
             Assert.NotEmpty((await ollama.Content.ReadFromJsonAsync<JsonObject>())!["embeddings"]![0]!.AsArray());
             var started = FakeBackends.ReadRecords(fixture.Records).Last(record => record.Personality == "llama-server" && record.Argv.Contains("embed-only"));
             Assert.Contains("--embeddings", started.Argv);
+
+            // A model started to chat says how to make it embed.
+            using var chatter = await Gateway.PostAsJsonAsync("/api/embed", new { model = "cpu-a", input = "hello" });
+            Assert.Equal(HttpStatusCode.BadRequest, chatter.StatusCode);
+            Assert.EndsWith("give \"cpu-a\" use_cases: [embeddings] alone in models.yaml (llama-server then embeds and does not chat)",
+                (await chatter.Content.ReadFromJsonAsync<JsonObject>())!["error"]!.GetValue<string>());
         }
         finally
         {
             (await Gateway.PostAsync("/models/embed-only/stop", null)).Dispose();
+            (await Gateway.PostAsync("/models/cpu-a/stop", null)).Dispose();
             (await Gateway.DeleteAsync("/models/embed-only")).Dispose();
         }
     }
