@@ -125,13 +125,11 @@ public static class OpenAiApi
             if (error is ForwarderError.Request && !context.Response.HasStarted && context.Request.Body.CanSeek)
             {
                 // Nothing reached the backend (it stopped since it was recorded): ask again, once, where the model runs now.
-                router.Forget(model);
                 context.Request.Body.Position = 0;
                 // Through YARP (an https:// backend) the failed try was answered 502, and YARP forwards only while the response is untouched.
                 context.Response.StatusCode = StatusCodes.Status200OK;
                 context.Features.Set<IForwarderErrorFeature>(null);
-                // Not the store's record, which may still name the backend that just failed: the Runner knows what runs.
-                route = await router.StartWithinAsync(model, request.KeepAlive, null, options.Value.StartTimeout, cancellationToken);
+                route = await router.RerouteAsync(model, request.KeepAlive, null, options.Value.StartTimeout, cancellationToken);
                 if (route.Endpoint is null)
                 {
                     return OpenAiRefusal.Of(model, route);

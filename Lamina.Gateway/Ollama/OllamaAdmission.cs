@@ -62,10 +62,8 @@ public sealed class OllamaAdmission(
         }
         catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError)
         {
-            router.Forget(admitted.Model);
-            // Not the store's record, which may still name the backend that just failed: the Runner knows what runs.
             var (again, refusal) = await RouteAsync(admitted.Model, requested, admitted.Place,
-                () => router.StartWithinAsync(admitted.Model, keepAlive, contextLength, options.Value.StartTimeout, cancellationToken));
+                () => router.RerouteAsync(admitted.Model, keepAlive, contextLength, options.Value.StartTimeout, cancellationToken));
             return again is null ? (null, refusal) : (await backend.PostAsync(again.Endpoint, path, body(again.Route), cancellationToken), null);
         }
     }

@@ -56,6 +56,17 @@ public sealed class ModelRouter(IConnectionMultiplexer redis, RunnerClient runne
     }
 
     /// <summary>
+    /// Where the model runs now, after its recorded backend refused a connection: the Runner is asked, not the store,
+    /// whose record may still name the backend that just failed; it restarts the model if need be, waited for at most
+    /// <paramref name="timeout"/> (see <see cref="StartWithinAsync"/>).
+    /// </summary>
+    public Task<RouteResult> RerouteAsync(string model, string? keepAlive, int? contextLength, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        Forget(model);
+        return StartWithinAsync(model, keepAlive, contextLength, timeout, cancellationToken);
+    }
+
+    /// <summary>
     /// As <see cref="StartAsync(string, string?, int?, CancellationToken)"/>, waiting at most <paramref name="timeout"/>
     /// (Lamina:Gateway:StartTimeout): past it, a <see cref="TimeoutException"/>, and the model goes on loading.
     /// </summary>
