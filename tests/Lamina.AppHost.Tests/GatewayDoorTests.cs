@@ -3,11 +3,13 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Lamina.Shared.Contracts;
 using Lamina.Shared.Hosting;
 using Lamina.TestSupport.Aspire;
 using Lamina.TestSupport.Backends;
@@ -126,12 +128,7 @@ public sealed partial class GatewayDoorTests(GpuSystemFixture fixture) : IAsyncL
     {
         await using var redis = await ConnectionMultiplexer.ConnectAsync((await fixture.System.App.GetConnectionStringAsync("redis"))!);
         // A ready record whose process died without a word: nothing listens on its port.
-        var record = new JsonObject
-        {
-            ["model"] = "ghost", ["backend"] = "llama.cpp", ["state"] = "ready", ["endpoint"] = $"http://127.0.0.1:{LocalMachine.FreePort()}",
-            ["pid"] = 1, ["started_at"] = DateTimeOffset.UtcNow, ["node"] = "elsewhere/1",
-        };
-        await redis.GetDatabase().StringSetAsync("lamina:instance:ghost", record.ToJsonString(), TimeSpan.FromMinutes(1));
+        await RecordReadyAsync(redis.GetDatabase(), "ghost", $"http://127.0.0.1:{LocalMachine.FreePort()}", "elsewhere/1", TimeSpan.FromMinutes(1));
         try
         {
             using var response = await Gateway.PostAsJsonAsync("/v1/chat/completions", Chat("ghost", stream: false));
@@ -154,19 +151,15 @@ public sealed partial class GatewayDoorTests(GpuSystemFixture fixture) : IAsyncL
     {
         await using var redis = await ConnectionMultiplexer.ConnectAsync((await fixture.System.App.GetConnectionStringAsync("redis"))!);
         // This Runner's own record, left by a backend that died without a word: the store still names it, the Runner knows better.
-        var record = new JsonObject
-        {
-            ["model"] = "cpu-b", ["backend"] = "llama.cpp", ["state"] = "ready", ["endpoint"] = $"http://127.0.0.1:{LocalMachine.FreePort()}",
-            ["pid"] = 1, ["started_at"] = DateTimeOffset.UtcNow, ["node"] = $"{Environment.MachineName}/{fixture.System.ProcessOf("runner")}",
-        };
-        await redis.GetDatabase().StringSetAsync("lamina:instance:cpu-b", record.ToJsonString(), TimeSpan.FromMinutes(1));
+        var dead = $"http://127.0.0.1:{LocalMachine.FreePort()}";
+        await RecordReadyAsync(redis.GetDatabase(), "cpu-b", dead, $"{Environment.MachineName}/{fixture.System.ProcessOf("runner")}", TimeSpan.FromMinutes(1));
 
         using var response = await Gateway.PostAsJsonAsync(path, Chat("cpu-b", stream: false));
 
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, body);
         Assert.Contains("hello from llama-server", body);
-        Assert.NotEqual(record["endpoint"]!.GetValue<string>(), (await Gateway.GetFromJsonAsync<JsonObject>("/instances"))!["instances"]!.AsArray()
+        Assert.NotEqual(dead, (await Gateway.GetFromJsonAsync<JsonObject>("/instances"))!["instances"]!.AsArray()
             .Single(instance => instance!["model"]!.GetValue<string>() == "cpu-b")!["endpoint"]!.GetValue<string>());
     }
 
@@ -179,13 +172,8 @@ public sealed partial class GatewayDoorTests(GpuSystemFixture fixture) : IAsyncL
         // starts again elsewhere, for longer than the gateway's StartTimeout.
         using var dying = new global::System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         dying.Start();
-        var record = new JsonObject
-        {
-            ["model"] = "cpu-a", ["backend"] = "llama.cpp", ["state"] = "ready", ["endpoint"] = $"http://127.0.0.1:{((IPEndPoint)dying.LocalEndpoint).Port}",
-            ["pid"] = 1, ["started_at"] = DateTimeOffset.UtcNow, ["node"] = "elsewhere/1",
-        };
         await database.StringSetAsync("lamina:instance:cpu-a:starting", "elsewhere/1", TimeSpan.FromMinutes(1));
-        await database.StringSetAsync("lamina:instance:cpu-a", record.ToJsonString(), TimeSpan.FromSeconds(30));
+        await RecordReadyAsync(database, "cpu-a", $"http://127.0.0.1:{((IPEndPoint)dying.LocalEndpoint).Port}", "elsewhere/1", TimeSpan.FromSeconds(30));
         var backend = Task.Run(async () =>
         {
             using var socket = await dying.AcceptSocketAsync();
@@ -437,6 +425,11 @@ public sealed partial class GatewayDoorTests(GpuSystemFixture fixture) : IAsyncL
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         return body;
     }
+
+    /// <summary>Records a ready instance of the model at <paramref name="endpoint"/>, as the Runner on <paramref name="node"/> would.</summary>
+    private static Task RecordReadyAsync(IDatabase database, string model, string endpoint, string node, TimeSpan expiry) =>
+        database.StringSetAsync(RedisKeys.Instance(model), JsonSerializer.Serialize(
+            new InstanceInfo(model, "llama.cpp", InstanceStates.Ready, endpoint, 1, DateTimeOffset.UtcNow) { Node = node }, LaminaJson.Options), expiry);
 
     private static object Chat(string model, bool stream) => new { model, stream, max_tokens = 16, messages = new[] { new { role = "user", content = "hi" } } };
 
