@@ -34,7 +34,7 @@ public sealed class EmbeddingRelay(OllamaAdmission admission, Routing.ModelRoute
             if ((int)response.StatusCode is StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed or StatusCodes.Status501NotImplemented)
             {
                 // 501 is llama-server started to generate: it embeds only when started for that alone.
-                var fix = response.StatusCode == System.Net.HttpStatusCode.NotImplemented
+                var fix = (int)response.StatusCode == StatusCodes.Status501NotImplemented
                     ? $"; to embed with it, give \"{model}\" use_cases: [embeddings] alone in models.yaml (llama-server then embeds and does not chat)"
                     : "";
                 return (null, OllamaError.BadRequest(
