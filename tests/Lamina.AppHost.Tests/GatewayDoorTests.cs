@@ -163,6 +163,30 @@ public sealed partial class GatewayDoorTests(GpuSystemFixture fixture) : IAsyncL
             .Single(instance => instance!["model"]!.GetValue<string>() == "cpu-b")!["endpoint"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("/v1/chat/completions", "error.message")]
+    [InlineData("/api/chat", "error")]
+    public async Task ARequestWhoseBackendIsGoneAndWhoseModelCannotStartAgainGetsTheRunnersReasonNotABadGateway(string path, string field)
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync((await fixture.System.App.GetConnectionStringAsync("redis"))!);
+        // This Runner's record of a model that, asked again, fits on no GPU.
+        await RecordReadyAsync(redis.GetDatabase(), "huge", $"http://127.0.0.1:{LocalMachine.FreePort()}",
+            $"{Environment.MachineName}/{fixture.System.ProcessOf("runner")}", TimeSpan.FromMinutes(1));
+        try
+        {
+            using var response = await Gateway.PostAsJsonAsync(path, Chat("huge", stream: false));
+
+            var body = await response.Content.ReadFromJsonAsync<JsonObject>();
+            Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, body?.ToJsonString());
+            var message = field == "error" ? body!["error"]! : body!["error"]!["message"]!;
+            Assert.StartsWith("cannot start 'huge': it needs about 1.2 GiB", message.GetValue<string>());
+        }
+        finally
+        {
+            await redis.GetDatabase().KeyDeleteAsync("lamina:instance:huge");
+        }
+    }
+
     [Fact]
     public async Task AModelWhoseBackendWentAwayAndIsLongStartingAgainIsStillLoadingNotAServiceFailure()
     {
