@@ -23,7 +23,7 @@ internal static class EngineGates
         });
     }
 
-    /// <summary>llama-server answers 503 "Loading model" on every route until the model is ready.</summary>
+    /// <summary>llama-server responds 503 "Loading model" on every route until the model is ready.</summary>
     public static IApplicationBuilder UseLoadingGate(this IApplicationBuilder app)
     {
         var host = app.ApplicationServices.GetRequiredService<ModelHost>();

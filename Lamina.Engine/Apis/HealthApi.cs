@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Lamina.Engine.Apis;
 
-/// <summary>GET /health as llama-server answers it: 503 while loading, 200 once requests can be served.</summary>
+/// <summary>GET /health as llama-server responds to it: 503 while loading, 200 once requests can be served.</summary>
 internal static class HealthApi
 {
     public static readonly string[] Paths = ["/health", "/v1/health"];

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Lamina.Engine.Apis;
 
-/// <summary>The errors the engine answers with, in the shapes OpenAI clients and llama-server users expect.</summary>
+/// <summary>The error responses of the engine, in the shapes OpenAI clients and llama-server users expect.</summary>
 internal static class OpenAiErrors
 {
     public static JsonHttpResult<OpenAiErrorResponse> InvalidRequest(string message, string? param = null, string? code = null) =>
@@ -12,7 +12,7 @@ internal static class OpenAiErrors
     public static JsonHttpResult<OpenAiErrorResponse> ContextLengthExceeded(int promptTokens, uint contextSize, string param) =>
         InvalidRequest(
             $"This model's maximum context length is {contextSize} tokens, but the prompt has {promptTokens} tokens, " +
-            "which leaves no room for an answer. Shorten the prompt, or start the engine with a larger --ctx-size.",
+            "which leaves no room for a response. Shorten the prompt, or start the engine with a larger --ctx-size.",
             param,
             "context_length_exceeded");
 
@@ -29,7 +29,7 @@ internal static class OpenAiErrors
             "Invalid API key: send the key the engine was started with as \"Authorization: Bearer KEY\".",
             "authentication_error", null, "invalid_api_key"));
 
-    /// <summary>llama-server's answer while the model loads, on /health and every other route.</summary>
+    /// <summary>llama-server's response while the model loads, on /health and every other route.</summary>
     public static JsonHttpResult<ServerErrorResponse> Loading() =>
         TypedResults.Json(
             new ServerErrorResponse(new ServerError(StatusCodes.Status503ServiceUnavailable, "Loading model", "unavailable_error")),

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Lamina.Engine.Generation;
 
-/// <summary>A whole answer, for clients that did not ask for a stream.</summary>
+/// <summary>A whole response, for clients that did not ask for a stream.</summary>
 internal sealed record GenerationResult(string Text, string FinishReason, int CompletionTokens)
 {
     public static async Task<GenerationResult> CollectAsync(IAsyncEnumerable<GenerationStep> steps)

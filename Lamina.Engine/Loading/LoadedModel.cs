@@ -37,7 +37,7 @@ internal sealed class LoadedModel : IDisposable
     /// <summary>Tokens each slot holds: prompt and generated text together must fit.</summary>
     public uint ContextSize { get; }
 
-    /// <summary>Length of the vectors /v1/embeddings answers with.</summary>
+    /// <summary>Length of the vectors /v1/embeddings responds with.</summary>
     public int EmbeddingSize => Weights.EmbeddingSize;
 
     /// <summary>Token ids from 0 up to this are the model's; others would crash llama.cpp.</summary>

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 namespace Lamina.Engine.Loading;
 
 /// <summary>
-/// Loads the model once the server answers, so /health says 503 "Loading model" instead of
+/// Loads the model once the server accepts requests, so /health says 503 "Loading model" instead of
 /// refusing connections; a model that cannot load ends the process with a non-zero code.
 /// </summary>
 internal sealed class ModelLoader(

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Lamina.Engine.Apis.Contracts;
 
-/// <summary>OpenAI's answer to POST /v1/embeddings.</summary>
+/// <summary>OpenAI's response to POST /v1/embeddings.</summary>
 internal sealed record EmbeddingList(string Object, IReadOnlyList<EmbeddingItem> Data, string Model, EmbeddingUsage Usage);
 
 internal sealed record EmbeddingItem(string Object, int Index, EmbeddingVector Embedding);

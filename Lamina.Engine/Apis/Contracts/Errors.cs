@@ -11,7 +11,7 @@ internal sealed record OpenAiError(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Param,
     string? Code);
 
-/// <summary>llama-server's shape for a server that cannot answer yet: {"error":{"code":503,...}}.</summary>
+/// <summary>llama-server's shape for a server that cannot serve requests yet: {"error":{"code":503,...}}.</summary>
 internal sealed record ServerErrorResponse(ServerError Error);
 
 internal sealed record ServerError(int Code, string Message, string Type);
