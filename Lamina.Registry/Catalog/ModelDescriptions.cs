@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Lamina.Shared.Contracts;
 using Lamina.Shared.Gguf;
 using Lamina.Shared.Manifest;
@@ -23,7 +22,7 @@ public static class ModelDescriptions
         var entry = Entry(model);
         if (entry.OtherFields?.Any(field => _ownFields.Contains(field.Key)) == true)
         {
-            entry = entry with { OtherFields = new JsonObject(entry.OtherFields.Where(field => !_ownFields.Contains(field.Key)).Select(field => KeyValuePair.Create(field.Key, field.Value?.DeepClone()))) };
+            entry = entry with { OtherFields = entry.OtherFields.Where(field => !_ownFields.Contains(field.Key)).ToDictionary() };
         }
 
         var instance = instances.GetValueOrDefault(model.Name);

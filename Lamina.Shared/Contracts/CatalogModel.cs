@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
@@ -89,8 +90,13 @@ public sealed record CatalogModel(
     public IReadOnlyDictionary<string, BackendSettings>? BackendSettings { get; init; }
 
     /// <summary>Fields the manifest's author added that Lamina does not interpret, shown as written.</summary>
+    /// <remarks>
+    /// Settable, not init-only: the source generator binds init-only members as constructor parameters, which
+    /// extension data cannot be. JsonElement values, not a JsonObject: System.Text.Json writes a JsonObject
+    /// extension as a nested object without a name, which is not JSON.
+    /// </remarks>
     [JsonExtensionData]
-    public JsonObject? OtherFields { get; init; }
+    public Dictionary<string, JsonElement>? OtherFields { get; set; }
 
     /// <summary>The model as the manifest holds it, without what the Registry works out.</summary>
     public ManifestEntry ToManifestEntry() => new()
@@ -112,7 +118,7 @@ public sealed record CatalogModel(
         LoadTimeout = LoadTimeout,
         Download = Download?.DeepClone().AsObject(),
         OllamaLayers = OllamaLayers,
-        OtherFields = OtherFields?.DeepClone().AsObject(),
+        OtherFields = OtherFields,
     };
 
     /// <summary>The catalog's view of a manifest entry; the Registry adds what it works out.</summary>

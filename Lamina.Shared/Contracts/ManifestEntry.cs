@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
@@ -61,6 +62,11 @@ public sealed record ManifestEntry
     public IReadOnlyDictionary<string, string>? OllamaLayers { get; init; }
 
     /// <summary>Fields the author added that Lamina does not interpret; the schema allows them and Lamina keeps them.</summary>
+    /// <remarks>
+    /// Settable, not init-only: the source generator binds init-only members as constructor parameters, which
+    /// extension data cannot be. JsonElement values, not a JsonObject: System.Text.Json writes a JsonObject
+    /// extension as a nested object without a name, which is not JSON.
+    /// </remarks>
     [JsonExtensionData]
-    public JsonObject? OtherFields { get; init; }
+    public Dictionary<string, JsonElement>? OtherFields { get; set; }
 }
