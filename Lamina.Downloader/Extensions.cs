@@ -1,4 +1,5 @@
 using Lamina.Downloader.Jobs;
+using Lamina.Shared.Clients;
 using Lamina.Downloader.Sources;
 using Lamina.Downloader.Transfer;
 using Lamina.Shared.Contracts;

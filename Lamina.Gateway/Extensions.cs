@@ -1,6 +1,7 @@
 using Lamina.Gateway.Ollama;
 using Lamina.Gateway.OpenAi;
 using Lamina.Gateway.Routing;
+using Lamina.Shared.Clients;
 using Lamina.Shared.Contracts;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;

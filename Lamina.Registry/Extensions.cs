@@ -25,6 +25,10 @@ public static class Extensions
         builder.Services.AddSingleton<Suggester>();
         builder.Services.AddSingleton<ManifestWriter>();
         builder.Services.AddHealthChecks().AddCheck<ManifestHealthCheck>("manifest");
-        builder.Services.ConfigureHttpJsonOptions(options => LaminaJson.Configure(options.SerializerOptions));
+        builder.Services.ConfigureHttpJsonOptions(options =>
+        {
+            LaminaJson.Configure(options.SerializerOptions);
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, RegistryJsonContext.Default);
+        });
     }
 }

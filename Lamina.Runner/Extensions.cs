@@ -1,6 +1,7 @@
 using Lamina.Runner.Backends;
 using Lamina.Runner.Gpus;
 using Lamina.Runner.Instances;
+using Lamina.Shared.Clients;
 using Lamina.Shared.Contracts;
 using Microsoft.Extensions.Options;
 

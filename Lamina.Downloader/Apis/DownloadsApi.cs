@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Lamina.Downloader.Jobs;
+using Lamina.Shared.Clients;
 using Lamina.Downloader.Transfer;
 using Lamina.Shared.Contracts;
 using Lamina.Shared.Manifest;
@@ -37,7 +38,7 @@ public static class DownloadsApi
         }
 
         var model = body!.Model!;
-        var entry = await registry.FindAsync(model, cancellationToken);
+        var entry = await registry.FindModelAsync(model, null, cancellationToken);
         if (body.Source is not null && entry is not null)
         {
             return TypedResults.Problem($"model '{model}' is already in models.yaml; POST {{\"model\": \"{model}\"}} to fetch it from its own sources, or choose another name",
@@ -50,13 +51,13 @@ public static class DownloadsApi
                 statusCode: StatusCodes.Status404NotFound, title: "Unknown model");
         }
 
-        var present = entry?["available"]?.GetValue<bool>() == true && entry["checksum"]?.GetValue<string>() is null or "verified";
+        var present = entry is { Available: true, Checksum: null or "verified" };
         var (job, _) = await queue.EnqueueAsync(new DownloadRequest(model, body.Source), present ? DownloadStates.Completed : DownloadStates.Queued);
         return job.State == DownloadStates.Completed ? TypedResults.Ok(job) : TypedResults.Accepted($"/downloads/{job.Id}", job);
     }
 
-    public static async Task<Ok<JsonObject>> ListDownloads(DownloadQueue queue) =>
-        TypedResults.Ok(new JsonObject { ["downloads"] = JsonSerializer.SerializeToNode(await queue.ListAsync(), LaminaJson.Options) });
+    public static async Task<Ok<DownloadList>> ListDownloads(DownloadQueue queue) =>
+        TypedResults.Ok(new DownloadList(await queue.ListAsync()));
 
     public static async Task<Results<Ok<DownloadInfo>, ProblemHttpResult>> GetDownload(string id, DownloadQueue queue) =>
         await queue.GetAsync(id) is { } job ? TypedResults.Ok(job) : NotFound(id);
@@ -144,6 +145,9 @@ public static class DownloadsApi
 
     private static ProblemHttpResult NotFound(string id) =>
         TypedResults.Problem($"no download '{id}'; GET /downloads lists them (finished ones are kept for a day)", statusCode: StatusCodes.Status404NotFound, title: "Unknown download");
+
+    /// <summary>Every download kept, newest first.</summary>
+    public sealed record DownloadList(IReadOnlyList<DownloadInfo> Downloads);
 
     /// <summary><c>{"model": NAME}</c>, with <c>source</c> for a model not in the manifest.</summary>
     public sealed record DownloadBody(string? Model, JsonObject? Source);

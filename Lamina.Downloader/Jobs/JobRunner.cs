@@ -2,7 +2,9 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Lamina.Downloader.Sources;
 using Lamina.Downloader.Transfer;
+using Lamina.Shared.Clients;
 using Lamina.Shared.Contracts;
+using Lamina.Shared.Manifest;
 using Microsoft.Extensions.Options;
 
 namespace Lamina.Downloader.Jobs;
@@ -25,14 +27,14 @@ public sealed partial class JobRunner(
             return;
         }
 
-        var entry = request.IsNewModel ? null : await registry.FindAsync(request.Model, cancellationToken);
+        var entry = request.IsNewModel ? null : await registry.FindModelAsync(request.Model, null, cancellationToken);
         if (!request.IsNewModel && entry is null)
         {
             await FinishAsync(job with { State = DownloadStates.Failed, Error = $"model '{request.Model}' is no longer in models.yaml" });
             return;
         }
 
-        var sources = request.Source is { } given ? [given] : (entry!["download"] as JsonObject ?? []).Select(pair => new JsonObject { [pair.Key] = pair.Value?.DeepClone() }).ToList();
+        var sources = request.Source is { } given ? [given] : (entry!.Download ?? []).Select(pair => new JsonObject { [pair.Key] = pair.Value?.DeepClone() }).ToList();
         if (sources.Count == 0)
         {
             await FinishAsync(job with { State = DownloadStates.Failed, Error = $"model '{request.Model}' has no download sources in models.yaml; add download: with huggingface, ollama or url, or POST /downloads with a source" });
@@ -62,11 +64,9 @@ public sealed partial class JobRunner(
         await FinishAsync(job with { State = DownloadStates.Failed, SpeedBytesPerSecond = null, EtaSeconds = null, Error = string.Join("; then ", errors) });
     }
 
-    private Task<SourcePlan> PlanAsync(string kind, JsonObject settings, DownloadRequest request, JsonObject? entry, CancellationToken cancellationToken)
+    private Task<SourcePlan> PlanAsync(string kind, JsonObject settings, DownloadRequest request, CatalogModel? entry, CancellationToken cancellationToken)
     {
-        var path = Text(entry, "path");
-        var format = Text(entry, "format");
-        var sha256 = Text(entry, "sha256");
+        var (path, format, sha256) = (entry?.Path, entry?.Format, entry?.Sha256);
         return kind switch
         {
             "huggingface" => huggingFace.PlanAsync(request.Model, settings, path, format, models.Path, cancellationToken),
@@ -126,40 +126,37 @@ public sealed partial class JobRunner(
     }
 
     /// <summary>A new model gets its manifest entry; a manifest model pulled from Ollama gets its kept layers recorded.</summary>
-    private async Task RegisterAsync(DownloadRequest request, JsonObject? entry, SourcePlan plan, DownloadInfo job, CancellationToken cancellationToken)
+    private async Task RegisterAsync(DownloadRequest request, CatalogModel? entry, SourcePlan plan, DownloadInfo job, CancellationToken cancellationToken)
     {
         await queue.SaveAsync(job);
-        JsonObject written;
-        if (entry is null)
+        var written = entry switch
         {
-            written = new JsonObject
+            null => new ManifestEntry
             {
-                ["path"] = plan.Path,
-                ["backend"] = "auto",
-                ["format"] = plan.Format,
-                ["description"] = $"Downloaded from {plan.Kind}",
-                ["download"] = request.Source!.DeepClone(),
-            };
-            if (plan.Files.Count == 1 && plan.Files[0].Sha256 is { } sha256)
-            {
-                written["sha256"] = sha256;
-            }
-        }
-        else if (plan.Extras.Count > 0)
-        {
-            written = RegistryClient.ManifestFields(entry);
-        }
-        else
+                Path = plan.Path,
+                Backend = ModelBackends.Auto,
+                Format = plan.Format,
+                Description = $"Downloaded from {plan.Kind}",
+                Download = request.Source!.DeepClone().AsObject(),
+                Sha256 = plan.Files is [{ Sha256: { } sha256 }] ? sha256 : null,
+                OllamaLayers = plan.OllamaLayers,
+            },
+            _ when plan.OllamaLayers is { Count: > 0 } layers => entry.ToManifestEntry() with { OllamaLayers = layers },
+            _ => null,
+        };
+        if (written is null)
         {
             return;
         }
 
-        foreach (var (field, value) in plan.Extras)
+        try
         {
-            written[field] = value?.DeepClone();
+            await registry.RegisterModelAsync(request.Model, written, cancellationToken);
         }
-
-        await registry.RegisterAsync(request.Model, written, cancellationToken);
+        catch (RegistryException e)
+        {
+            throw new TransferException($"the files are in place but {e.Message}");
+        }
     }
 
     /// <summary>Records the final state, unless the job was cancelled meanwhile.</summary>
@@ -172,8 +169,6 @@ public sealed partial class JobRunner(
 
         await queue.FinishAsync(job with { UpdatedAt = time.GetUtcNow() });
     }
-
-    private static string? Text(JsonObject? json, string name) => json?[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     [LoggerMessage(LogLevel.Information, "Downloaded {Model} from {Source}: {Bytes} bytes")]
     private static partial void LogCompleted(ILogger logger, string model, string source, long bytes);

@@ -50,18 +50,18 @@ public sealed partial class OllamaSource(HttpClient registry, IOptions<OllamaOpt
         var target = Targets.Inside(modelsDir, relative);
         var folder = Path.GetDirectoryName(relative) is { Length: > 0 } parent ? parent : ".";
         var files = new List<TransferRequest> { Layer(repository, weights[0], target) };
-        var extras = new JsonObject();
+        var kept = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var layer in layers)
         {
-            if (MediaType(layer) is { } type && type.StartsWith(LayerPrefix, StringComparison.Ordinal) && _kept.TryGetValue(type[LayerPrefix.Length..], out var kept))
+            if (MediaType(layer) is { } type && type.StartsWith(LayerPrefix, StringComparison.Ordinal) && _kept.TryGetValue(type[LayerPrefix.Length..], out var keptName))
             {
-                var keptPath = folder == "." ? kept : $"{folder}/{kept}";
+                var keptPath = folder == "." ? keptName : $"{folder}/{keptName}";
                 files.Add(Layer(repository, layer, Targets.Inside(modelsDir, keptPath)));
-                extras[type[LayerPrefix.Length..]] = keptPath;
+                kept[type[LayerPrefix.Length..]] = keptPath;
             }
         }
 
-        return new SourcePlan("ollama", relative, ModelFormats.Gguf, files) { Extras = new JsonObject { ["ollama_layers"] = extras } };
+        return new SourcePlan("ollama", relative, ModelFormats.Gguf, files) { OllamaLayers = kept };
     }
 
     private async Task<JsonObject> ManifestAsync(string repository, string tag, string name, CancellationToken cancellationToken)

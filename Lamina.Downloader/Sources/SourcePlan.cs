@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Lamina.Downloader.Transfer;
 
 namespace Lamina.Downloader.Sources;
@@ -13,8 +12,8 @@ public sealed record SourcePlan(string Kind, string Path, string Format, IReadOn
     /// <summary>The file a <c>local</c> source copies from; the transfer's URL is then a file: URL of it.</summary>
     public bool IsLocalCopy => Kind == "local";
 
-    /// <summary>Fields the manifest entry gets besides path, format and sha256 (the Ollama layers kept beside the model).</summary>
-    public JsonObject Extras { get; init; } = [];
+    /// <summary>The Ollama layers kept beside the model, by kind: their paths, for the manifest entry's <c>ollama_layers</c>.</summary>
+    public IReadOnlyDictionary<string, string>? OllamaLayers { get; init; }
 
     public long? TotalBytes => Files.All(file => file.Size is not null) ? Files.Sum(file => file.Size!.Value) : null;
 }

@@ -1,6 +1,7 @@
 using System.Reflection;
 using Lamina.Gateway.Ollama;
 using Lamina.Gateway.Routing;
+using Lamina.Shared.Clients;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -49,7 +50,7 @@ public static class OllamaApi
         }
 
         var entry = await catalog.FindAsync(target!.Value.Model, cancellationToken);
-        return entry?["available"]?.GetValue<bool>() == true ? TypedResults.Ok(OllamaCatalog.Show(entry)) : OllamaError.NotFound(target.Value.Model);
+        return entry is { Available: true } ? TypedResults.Ok(OllamaCatalog.Show(entry)) : OllamaError.NotFound(target.Value.Model);
     }
 
     public static async Task<Results<EmptyHttpResult, Ok<PullStatus>, JsonHttpResult<OllamaError>>> Pull(
@@ -78,10 +79,9 @@ public static class OllamaApi
             return OllamaError.NotFound(target.Value.Model);
         }
 
-        var name = entry["name"]!.ToString();
         // A running model would go on serving a file that is gone.
-        await runner.StopAsync(name, cancellationToken);
-        return await registry.DeleteModelAsync(name, cancellationToken) ? TypedResults.Ok() : OllamaError.NotFound(target.Value.Model);
+        await runner.StopAsync(entry.Name, cancellationToken);
+        return await registry.DeleteModelAsync(entry.Name, deleteFiles: true, cancellationToken) ? TypedResults.Ok() : OllamaError.NotFound(target.Value.Model);
     }
 
     /// <summary>The model of a show, pull or delete body, and whether to stream.</summary>

@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using Lamina.Gateway.OpenAi;
 using Lamina.Gateway.Routing;
 using Lamina.Gateway.Telemetry;
+using Lamina.Shared.Clients;
+using Lamina.Shared.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
@@ -42,19 +44,19 @@ public static class OpenAiApi
     {
         var name = aliases.Resolve(id);
         var models = await registry.ListModelsAsync(cancellationToken);
-        return models.TryGetPropertyValue(name, out var model)
+        return models.TryGetValue(name, out var model)
             ? TypedResults.Ok(ModelObject(name, model))
             : OpenAiError.Result(StatusCodes.Status404NotFound, $"The model '{id}' does not exist: it is not in models.yaml. GET /v1/models lists the models.", "model_not_found", "model");
     }
 
-    private static JsonObject ModelObject(string name, JsonNode? model) => new()
+    private static JsonObject ModelObject(string name, CatalogModel model) => new()
     {
         ["id"] = name,
         ["object"] = "model",
         ["created"] = 0,
         ["owned_by"] = "lamina",
-        ["available"] = model?["available"]?.GetValue<bool>() ?? false,
-        ["state"] = model?["server"]?["state"]?.GetValue<string>() ?? "stopped",
+        ["available"] = model.Available,
+        ["state"] = model.Server?.State ?? "stopped",
     };
 
     /// <summary>

@@ -84,7 +84,7 @@ public sealed class GenerationRelay(
                 return OllamaError.NotFound(call.Requested);
             }
 
-            await runner.StopAsync(entry["name"]!.ToString(), cancellationToken);
+            await runner.StopAsync(entry.Name, cancellationToken);
             return TypedResults.Ok(call.Line(Now, "") with { Done = true, DoneReason = "unload" });
         }
 

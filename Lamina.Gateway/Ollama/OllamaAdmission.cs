@@ -102,7 +102,7 @@ public sealed class OllamaAdmission(
         }
 
         // None runs: the one the catalog has; else the Lamina form, which the Runner refuses as unknown.
-        return (await catalog.FindAsync(requested, cancellationToken))?["name"]?.ToString() ?? candidates[^1];
+        return (await catalog.FindAsync(requested, cancellationToken))?.Name ?? candidates[^1];
     }
 }
 

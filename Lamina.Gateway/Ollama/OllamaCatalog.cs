@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Lamina.Gateway.Routing;
+using Lamina.Shared.Clients;
 using Lamina.Shared.Contracts;
 using Lamina.Shared.Manifest;
 
@@ -19,32 +20,32 @@ public sealed class OllamaCatalog(RegistryClient registry, RunnerClient runner, 
     public async Task<OllamaModelList> ListAsync(CancellationToken cancellationToken)
     {
         var catalog = await registry.ListModelsAsync(cancellationToken);
-        var names = catalog.Where(pair => pair.Value?["available"]?.GetValue<bool>() == true).Select(pair => pair.Key).Order(StringComparer.Ordinal);
-        var entries = await Task.WhenAll(names.Select(name => registry.FindModelAsync(name, cancellationToken)));
-        return new OllamaModelList([.. entries.OfType<JsonObject>().Select(entry => new OllamaModel(
-            Name(entry), Name(entry), ModifiedAt(entry), Size(entry), Digest(entry), Details(entry)))]);
+        var names = catalog.Where(pair => pair.Value.Available).Select(pair => pair.Key).Order(StringComparer.Ordinal);
+        var entries = await Task.WhenAll(names.Select(name => registry.FindModelAsync(name, null, cancellationToken)));
+        return new OllamaModelList([.. entries.OfType<CatalogModel>().Select(entry => new OllamaModel(
+            entry.Name, entry.Name, ModifiedAt(entry), Size(entry), Digest(entry), Details(entry)))]);
     }
 
     /// <summary>The models loaded now (ready: one still loading is not, as in Ollama's ps), with when each unloads unless used.</summary>
     public async Task<OllamaRunningList> RunningAsync(CancellationToken cancellationToken)
     {
         var instances = (await runner.ListInstancesAsync(cancellationToken)).Where(instance => instance.IsReady).ToList();
-        var entries = await Task.WhenAll(instances.Select(instance => registry.FindModelAsync(instance.Model, cancellationToken)));
+        var entries = await Task.WhenAll(instances.Select(instance => registry.FindModelAsync(instance.Model, null, cancellationToken)));
         return new OllamaRunningList([.. instances.Zip(entries, (instance, entry) =>
         {
             var size = instance.MemoryBytes ?? (entry is null ? 0 : Size(entry));
             return new OllamaRunningModel(instance.Model, instance.Model, size, entry is null ? OllamaNames.Digest(instance.Model, null, null) : Digest(entry),
-                entry is null ? Details(new JsonObject()) : Details(entry), ExpiresAt(instance), instance.Gpus is { Count: > 0 } ? size : 0, instance.ContextLength);
+                Details(entry), ExpiresAt(instance), instance.Gpus is { Count: > 0 } ? size : 0, instance.ContextLength);
         })]);
     }
 
     /// <summary>The first catalog entry the requested name may mean; null when none.</summary>
-    public async Task<JsonObject?> FindAsync(string requested, CancellationToken cancellationToken)
+    public async Task<CatalogModel?> FindAsync(string requested, CancellationToken cancellationToken)
     {
         // A manifest alias (often the model's Ollama name) first, then the forms Ollama clients add.
         foreach (var candidate in OllamaNames.Candidates(requested).Select(aliases.Resolve).Distinct())
         {
-            if (ModelNames.IsValid(candidate) && await registry.FindModelAsync(candidate, cancellationToken) is { } entry)
+            if (ModelNames.IsValid(candidate) && await registry.FindModelAsync(candidate, null, cancellationToken) is { } entry)
             {
                 return entry;
             }
@@ -53,28 +54,28 @@ public sealed class OllamaCatalog(RegistryClient registry, RunnerClient runner, 
         return null;
     }
 
-    public static OllamaShowResponse Show(JsonObject entry)
+    public static OllamaShowResponse Show(CatalogModel entry)
     {
         var details = Details(entry);
-        var metadata = entry["metadata"] as JsonObject;
+        var metadata = entry.Metadata;
         var info = new JsonObject { ["general.architecture"] = details.Family };
         void Add(string key, JsonNode? value)
         {
             if (value is not null)
             {
-                info[key] = value.DeepClone();
+                info[key] = value;
             }
         }
 
-        Add("general.name", metadata?["name"]);
-        Add("general.parameter_count", metadata?["parameter_count"]);
-        Add($"{details.Family}.context_length", metadata?["context_length"]);
-        Add($"{details.Family}.block_count", metadata?["block_count"]);
-        var contextLength = entry["context_length"]?.ToString();
+        Add("general.name", JsonValue.Create(metadata?.Name));
+        Add("general.parameter_count", JsonValue.Create(metadata?.ParameterCount));
+        Add($"{details.Family}.context_length", JsonValue.Create(metadata?.ContextLength));
+        Add($"{details.Family}.block_count", JsonValue.Create(metadata?.BlockCount));
+        var contextLength = entry.ContextLength?.ToString(CultureInfo.InvariantCulture);
         var parameters = contextLength is null ? "" : $"num_ctx                        {contextLength}";
-        var modelfile = $"# Modelfile generated by Lamina\n# To build a new Modelfile based on this, replace FROM with:\n# FROM {Name(entry)}\n\nFROM {entry["resolved_path"]}\n"
+        var modelfile = $"# Modelfile generated by Lamina\n# To build a new Modelfile based on this, replace FROM with:\n# FROM {entry.Name}\n\nFROM {entry.ResolvedPath}\n"
             + (contextLength is null ? "" : $"PARAMETER num_ctx {contextLength}\n");
-        var template = metadata?["chat_template"]?.ToString() ?? "";
+        var template = metadata?.ChatTemplate ?? "";
         return new OllamaShowResponse(modelfile, parameters, template, details, info, Capabilities(entry, template), ModifiedAt(entry));
     }
 
@@ -82,9 +83,9 @@ public sealed class OllamaCatalog(RegistryClient registry, RunnerClient runner, 
     /// What the catalog says the model does, no more: <c>embedding</c> when its use cases name embeddings, <c>completion</c>
     /// unless embeddings are all they name, <c>tools</c> when its chat template handles tools, and <c>thinking</c> when it thinks.
     /// </summary>
-    private static List<string> Capabilities(JsonObject entry, string template)
+    private static List<string> Capabilities(CatalogModel entry, string template)
     {
-        var useCases = (entry["use_cases"] as JsonArray ?? []).Select(useCase => useCase?.ToString()).ToList();
+        var useCases = entry.UseCases ?? [];
         var embeds = useCases.Contains(ModelUseCases.Embeddings);
         List<string> capabilities = ModelUseCases.OnlyEmbeddings(useCases) ? [] : ["completion"];
         if (embeds)
@@ -107,17 +108,18 @@ public sealed class OllamaCatalog(RegistryClient registry, RunnerClient runner, 
         return capabilities;
     }
 
-    public static OllamaDetails Details(JsonObject entry)
+    /// <summary>Ollama's details of a model; a model the catalog lacks has none to tell.</summary>
+    public static OllamaDetails Details(CatalogModel? entry)
     {
-        var metadata = entry["metadata"] as JsonObject;
-        var family = metadata?["architecture"]?.ToString() ?? "";
+        var metadata = entry?.Metadata;
+        var family = metadata?.Architecture ?? "";
         return new OllamaDetails(
             "",
-            entry["format"]?.ToString() ?? ModelFormats.Gguf,
+            entry?.Format ?? ModelFormats.Gguf,
             family,
             family.Length == 0 ? null : [family],
-            ParameterSize(metadata?["parameter_count"] is JsonValue count && count.TryGetValue<long>(out var parameters) ? parameters : null),
-            metadata?["file_type"]?.ToString() ?? entry["quantization"]?.ToString() ?? "");
+            ParameterSize(metadata?.ParameterCount),
+            metadata?.FileType ?? entry?.Quantization ?? "");
     }
 
     /// <summary>
@@ -148,13 +150,9 @@ public sealed class OllamaCatalog(RegistryClient registry, RunnerClient runner, 
         _ => count.Value.ToString(CultureInfo.InvariantCulture),
     };
 
-    private static string Name(JsonObject entry) => entry["name"]!.ToString();
+    private static long Size(CatalogModel entry) => entry.SizeBytes ?? 0;
 
-    private static long Size(JsonObject entry) => entry["size_bytes"] is JsonValue size && size.TryGetValue<long>(out var bytes) ? bytes : 0;
+    private static string Digest(CatalogModel entry) => OllamaNames.Digest(entry.Name, entry.Sha256, entry.ResolvedPath);
 
-    private static string Digest(JsonObject entry) =>
-        OllamaNames.Digest(Name(entry), entry["sha256"]?.ToString(), entry["resolved_path"]?.ToString());
-
-    private static DateTime ModifiedAt(JsonObject entry) =>
-        entry["modified_at"] is JsonValue value && value.TryGetValue<DateTimeOffset>(out var at) ? at.UtcDateTime : DateTime.UnixEpoch;
+    private static DateTime ModifiedAt(CatalogModel entry) => entry.ModifiedAt?.UtcDateTime ?? DateTime.UnixEpoch;
 }

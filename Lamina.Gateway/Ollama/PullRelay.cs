@@ -17,7 +17,7 @@ public sealed class PullRelay(OllamaCatalog catalog, DownloaderClient downloader
         HttpContext context, string requested, bool stream, CancellationToken cancellationToken)
     {
         var entry = await catalog.FindAsync(requested, cancellationToken);
-        var name = entry?["name"]?.ToString() ?? OllamaNames.ToLamina(requested);
+        var name = entry?.Name ?? OllamaNames.ToLamina(requested);
         if (!ModelNames.IsValid(name))
         {
             return OllamaError.BadRequest($"invalid model name '{requested}': use [namespace/]model[:tag] with lowercase letters, digits and . _ -");

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Lamina.Shared.Clients;
 
 namespace Lamina.Gateway.Routing;
 
@@ -63,12 +64,9 @@ public sealed partial class ModelAliases(RegistryClient registry, TimeProvider t
             var aliases = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var (name, model) in models)
             {
-                foreach (var alias in model?["aliases"]?.AsArray() ?? [])
+                foreach (var alias in model.Aliases ?? [])
                 {
-                    if (alias?.GetValue<string>() is { } text)
-                    {
-                        aliases[text] = name;
-                    }
+                    aliases[alias] = name;
                 }
             }
 

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Lamina.Runner.Backends;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -14,29 +14,29 @@ public static class BackendsApi
         return app;
     }
 
-    public static async Task<Ok<JsonObject>> ListBackends(BackendDetector detector, CancellationToken cancellationToken, bool refresh = false)
+    public static async Task<Ok<BackendList>> ListBackends(BackendDetector detector, CancellationToken cancellationToken, bool refresh = false)
     {
         var found = await detector.DetectAsync(refresh, cancellationToken);
-        var backends = new JsonObject();
-        foreach (var backend in found)
-        {
-            backends[backend.Name] = new JsonObject
-            {
-                ["available"] = backend.Available,
-                ["description"] = backend.Description,
-                ["executable"] = backend.Path,
-                ["path"] = backend.Path,
-                ["version"] = backend.Version,
-                ["reason"] = backend.Reason,
-            };
-        }
-
-        return TypedResults.Ok(new JsonObject
-        {
-            ["backends"] = backends,
-            ["available"] = new JsonArray([.. found.Where(backend => backend.Available).Select(backend => (JsonNode)backend.Name)]),
-            ["total_configured"] = found.Count,
-            ["total_available"] = found.Count(backend => backend.Available),
-        });
+        return TypedResults.Ok(new BackendList(
+            found.ToDictionary(backend => backend.Name, backend => new DetectedBackend(
+                backend.Available, backend.Description, backend.Path, backend.Path, backend.Version, backend.Reason)),
+            [.. found.Where(backend => backend.Available).Select(backend => backend.Name)],
+            found.Count,
+            found.Count(backend => backend.Available)));
     }
+
+    /// <summary>Each backend by name, and which of them can start models.</summary>
+    public sealed record BackendList(IReadOnlyDictionary<string, DetectedBackend> Backends, IReadOnlyList<string> Available, int TotalConfigured, int TotalAvailable);
+
+    /// <summary>
+    /// One backend as lamina-llm-serve showed it (<c>executable</c> and <c>path</c> are both its program);
+    /// what is not known is written as null, not left out.
+    /// </summary>
+    public sealed record DetectedBackend(
+        bool Available,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Description,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Executable,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Path,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Version,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Reason);
 }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Lamina.Runner.Gpus;
 using Lamina.Shared.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,20 +14,12 @@ public static class GpusApi
         return app;
     }
 
-    public static async Task<Ok<JsonObject>> ListGpus(GpuInventory inventory, CancellationToken cancellationToken)
+    public static async Task<Ok<GpuList>> ListGpus(GpuInventory inventory, CancellationToken cancellationToken)
     {
         var reading = await inventory.ReadAsync(cancellationToken);
-        var answer = new JsonObject
-        {
-            ["gpus"] = JsonSerializer.SerializeToNode(reading.Gpus, LaminaJson.Options),
-            ["count"] = reading.Gpus.Count,
-            ["memory_free_bytes"] = reading.Gpus.Sum(gpu => gpu.MemoryFreeBytes ?? 0),
-        };
-        if (reading.Problem is not null)
-        {
-            answer["reason"] = reading.Problem;
-        }
-
-        return TypedResults.Ok(answer);
+        return TypedResults.Ok(new GpuList(reading.Gpus, reading.Gpus.Count, reading.Gpus.Sum(gpu => gpu.MemoryFreeBytes ?? 0), reading.Problem));
     }
+
+    /// <summary>The GPUs, their free memory together, and why there are none when <c>nvidia-smi</c> could not tell.</summary>
+    public sealed record GpuList(IReadOnlyList<GpuInfo> Gpus, int Count, long MemoryFreeBytes, string? Reason);
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Lamina.Runner.Backends;
 using Lamina.Runner.Gpus;
 using Lamina.Runner.Placement;
+using Lamina.Shared.Clients;
 using Lamina.Shared.Contracts;
 using Lamina.Shared.Hosting;
 using Lamina.Shared.Manifest;
@@ -178,7 +179,7 @@ public sealed partial class InstanceManager(
 
     private async Task<StartOutcome> LaunchAsync(string name, StartRequest request, CancellationToken cancellationToken)
     {
-        var model = await registry.FindAsync(name, null, cancellationToken);
+        var model = await registry.FindModelAsync(name, null, cancellationToken);
         if (model is null)
         {
             return StartOutcome.Refused(StatusCodes.Status404NotFound, $"model '{name}' is not in the manifest");
@@ -200,7 +201,7 @@ public sealed partial class InstanceManager(
         if (context is { } asked && model.Metadata is { EstimatedContextLength: { } estimated } && estimated != asked)
         {
             // The Registry's estimate was for another context: ask for this one's.
-            model = await registry.FindAsync(name, asked, cancellationToken) ?? model;
+            model = await registry.FindModelAsync(name, asked, cancellationToken) ?? model;
         }
 
         if (_running.TryRemove(name, out var previous))

@@ -3,7 +3,10 @@ using System.Text.Json.Serialization;
 
 namespace Lamina.Shared.Contracts;
 
-/// <summary>Reads a list people write with bare numbers and flags in it (<c>args: [-ngl, 20, --mlock]</c>) as text.</summary>
+/// <summary>
+/// Reads a list people write with bare numbers and flags in it (<c>args: [-ngl, 20, --mlock]</c>) as text,
+/// and writes those items back as the numbers and flags they were.
+/// </summary>
 public sealed class TextListConverter : JsonConverter<IReadOnlyList<string>>
 {
     public override IReadOnlyList<string>? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
@@ -33,6 +36,22 @@ public sealed class TextListConverter : JsonConverter<IReadOnlyList<string>>
         return items;
     }
 
-    public override void Write(Utf8JsonWriter writer, IReadOnlyList<string> value, JsonSerializerOptions options) =>
-        JsonSerializer.Serialize(writer, value.ToArray(), options);
+    public override void Write(Utf8JsonWriter writer, IReadOnlyList<string> value, JsonSerializerOptions options)
+    {
+        writer.WriteStartArray();
+        foreach (var item in value)
+        {
+            switch (item)
+            {
+                case "true" or "false":
+                    writer.WriteBooleanValue(item == "true");
+                    break;
+                default:
+                    TextOrNumberConverter.WriteValue(writer, item);
+                    break;
+            }
+        }
+
+        writer.WriteEndArray();
+    }
 }

@@ -54,6 +54,7 @@ internal sealed class ModelEntryReader(ProblemList problems)
         }
 
         DownloadChecks.Check(check, Get("download"), field + ".download");
+        OllamaLayers(check, Get("ollama_layers"), field + ".ollama_layers");
         var valid = problems.Count == before ? entry with { Raw = YamlJson.ToJson(mapping) } : null;
         return new ReadModel(name, valid, aliases, Get("backend") as YamlScalar);
     }
@@ -73,6 +74,30 @@ internal sealed class ModelEntryReader(ProblemList problems)
         }
 
         return path;
+    }
+
+    /// <summary>The Ollama layers a pull kept beside the model: each kind's file, which Ollama's show reads and a delete removes.</summary>
+    private static void OllamaLayers(YamlFields check, YamlNode? node, string field)
+    {
+        if (node is null or YamlScalar { IsNull: true })
+        {
+            return;
+        }
+
+        if (node is not YamlMapping mapping)
+        {
+            check.Report(node, field, "must be a mapping of each kept Ollama layer to its file, like template: llama3.2/template");
+            return;
+        }
+
+        foreach (var (kind, (_, value)) in check.Entries(mapping, field))
+        {
+            var layer = check.Text(value, $"{field}.{kind}", "the layer's file, relative to the models folder");
+            if (layer is not null && ManifestPaths.Problem(layer) is { } problem)
+            {
+                check.Report(value, $"{field}.{kind}", problem);
+            }
+        }
     }
 
     private static List<(YamlNode Node, string Alias, string Field)> Aliases(YamlFields check, YamlNode? node, string field)

@@ -31,6 +31,51 @@ public sealed class DocsThroughGatewayTests(SystemFixture fixture)
     }
 
     [Fact]
+    public async Task EverySuccessfulResponseOfALaminaRouteDescribesItsBody()
+    {
+        var document = (await Gateway.GetFromJsonAsync<JsonObject>("/openapi/lamina.json"))!;
+        var schemas = document["components"]?["schemas"] as JsonObject ?? [];
+
+        var undescribed = new List<string>();
+        foreach (var (path, operations) in document["paths"]!.AsObject())
+        {
+            // OpenAI's and Ollama's routes (and lamina-llm-serve's chat, an OpenAI chat) pass their backends' bodies through.
+            if (path.StartsWith("/v1/", StringComparison.Ordinal) || path.StartsWith("/api/", StringComparison.Ordinal) || path.StartsWith("/chat/", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            foreach (var (method, operation) in operations!.AsObject().Where(pair => pair.Value?["responses"] is not null))
+            {
+                foreach (var (status, response) in operation!["responses"]!.AsObject())
+                {
+                    var content = response?["content"] as JsonObject ?? [];
+                    if (status.StartsWith('2') && status != "204" && (content.Count == 0 || content.Any(media => !Describes(media.Value?["schema"], schemas))))
+                    {
+                        undescribed.Add($"{method.ToUpperInvariant()} {path} {status}: {content.ToJsonString()}");
+                    }
+                }
+            }
+        }
+
+        Assert.Empty(undescribed);
+        Assert.Contains("#/components/schemas/CatalogModel", document["paths"]!["/models/{name}"]!["get"]!["responses"]!["200"]!.ToJsonString());
+    }
+
+    /// <summary>Whether a schema says what the body holds: its fields, its items or its type, not merely "an object".</summary>
+    private static bool Describes(JsonNode? schema, JsonObject schemas)
+    {
+        if (schema?["$ref"]?.GetValue<string>() is { } reference)
+        {
+            return schemas[reference["#/components/schemas/".Length..]] is { } target && Describes(target, schemas);
+        }
+
+        return schema is JsonObject shape
+            && (shape.ContainsKey("properties") || shape.ContainsKey("items") || shape["additionalProperties"] is JsonObject
+                || shape["type"]?.ToJsonString() is { } type && type != "\"object\"");
+    }
+
+    [Fact]
     public async Task TheDocumentIsBuiltInsideTheGatewayWhateverHostARequestNames()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/openapi/lamina.json");

@@ -124,6 +124,51 @@ public sealed class DownloadsThroughGatewayTests(SystemFixture fixture) : IAsync
     }
 
     [Fact]
+    public async Task OllamaPullOfAManifestModelRecordsItsLayersAndNoFieldTheRegistryWorksOut()
+    {
+        fixture.Ollama.AddModel("tinyllama", "2b", Weights, template: "{{ .Prompt }}", system: "Be brief.");
+        (await Gateway.PutAsJsonAsync("/models/olla-listed", new
+        {
+            path = "olla-listed/model.gguf",
+            backend = "llama.cpp",
+            keep_alive = 300,
+            args = new object[] { "-ngl", 20 },
+            license = "apache-2.0",
+            download = new { ollama = new { model = "tinyllama:2b" } },
+        })).EnsureSuccessStatusCode();
+
+        // Ollama's pull of a model the manifest has: the Downloader fetches it from the entry's own source.
+        using var pulled = await Gateway.PostAsJsonAsync("/api/pull", new { model = "olla-listed", stream = false });
+        Assert.Equal(HttpStatusCode.OK, pulled.StatusCode);
+        Assert.Equal("success", (await pulled.Content.ReadFromJsonAsync<JsonObject>())!["status"]!.GetValue<string>());
+
+        var written = Lamina.Shared.Manifest.ManifestReader.LoadFile(System.ManifestPath).Manifest.Models["olla-listed"].Raw;
+        Assert.Equal("olla-listed/template", written["ollama_layers"]?["template"]?.GetValue<string>());
+        // What the Registry works out for its responses (sizes, dates, every backend's settings, live state) is not the manifest's.
+        Assert.All((string[])["size_bytes", "modified_at", "backend_settings", "metadata", "resolved_path", "available", "active", "name"],
+            field => Assert.False(written.ContainsKey(field), $"models.yaml got '{field}': {written.ToJsonString()}"));
+        // Every field Lamina writes is one models.schema.json describes; the author's own field is kept as written.
+        using var schema = global::System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(RepositoryFile("models.schema.json")));
+        var described = schema.RootElement.GetProperty("definitions").GetProperty("model").GetProperty("properties");
+        Assert.All(written.Select(field => field.Key).Where(field => field != "license"), field => Assert.True(described.TryGetProperty(field, out _), $"'{field}' is not in models.schema.json"));
+        Assert.Equal("apache-2.0", written["license"]!.GetValue<string>());
+        Assert.Equal(300, written["keep_alive"]!.GetValue<int>());
+        Assert.Equal("""["-ngl",20]""", written["args"]!.ToJsonString());
+        Assert.True((await Gateway.GetFromJsonAsync<JsonObject>("/models/olla-listed"))!["available"]!.GetValue<bool>());
+    }
+
+    private static string RepositoryFile(string name)
+    {
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Lamina.Aspire.sln")))
+        {
+            folder = folder.Parent;
+        }
+
+        return Path.Combine(folder?.FullName ?? throw new InvalidOperationException("Lamina.Aspire.sln not found above the test folder"), name);
+    }
+
+    [Fact]
     public async Task PlainUrlAndLocalFileBecomeModelsToo()
     {
         fixture.Hub.Cdn.Add("/plain/weights.gguf", Weights);

@@ -115,7 +115,7 @@ public sealed class SourceTests : IAsyncLifetime
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Weights)), plan.Files[0].Sha256);
         Assert.Equal(Weights.Length, plan.Files[0].Size);
         Assert.Equal(["params.json", "system", "template"], plan.Files.Skip(1).Select(file => Path.GetFileName(file.TargetPath)).Order());
-        Assert.Equal("tinyllama:1b/template", plan.Extras["ollama_layers"]!["template"]!.GetValue<string>());
+        Assert.Equal("tinyllama:1b/template", plan.OllamaLayers!["template"]);
     }
 
     [Theory]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Lamina.Gateway.Routing;
+using Lamina.Shared.Clients;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

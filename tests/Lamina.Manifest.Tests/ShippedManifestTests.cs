@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Lamina.Shared.Contracts;
 using Lamina.Shared.Manifest;
 using YamlDotNet.RepresentationModel;
 
@@ -68,10 +69,23 @@ public sealed class ShippedManifestTests
 
         Assert.Equal("http://json-schema.org/draft-07/schema#", schema.RootElement.GetProperty("$schema").GetString());
         Assert.All(
-            (string[])["path", "backend", "size", "description", "quantization", "format", "context_length", "use_cases", "tags", "aliases", "sha256", "args", "gpu_layers", "keep_alive", "download"],
+            (string[])["path", "backend", "size", "description", "quantization", "format", "context_length", "use_cases", "tags", "aliases", "sha256", "args", "gpu_layers", "keep_alive", "load_timeout", "download", "ollama_layers"],
             field => Assert.True(model.TryGetProperty(field, out _), $"models.*.{field} is not in the schema"));
         Assert.Equal(ModelNames.Pattern, definitions.GetProperty("name").GetProperty("pattern").GetString());
         Assert.Equal(ModelFormats.All, model.GetProperty("format").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(ModelBackends.BuiltIn, model.GetProperty("backend").GetProperty("anyOf")[0].GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
+    public void EveryFieldOfTheTypedManifestEntryIsInTheSchemaAndTheOtherWayRound()
+    {
+        using var schema = JsonDocument.Parse(File.ReadAllText(Manifests.RepositoryFile("models.schema.json")));
+        var described = schema.RootElement.GetProperty("definitions").GetProperty("model").GetProperty("properties")
+            .EnumerateObject().Select(property => property.Name).Order();
+
+        // What the Downloader writes with PUT /models/{name}: the entry's own fields, and nothing the Registry works out.
+        var written = LaminaJsonContext.Default.ManifestEntry.Properties.Where(property => !property.IsExtensionData).Select(property => property.Name).Order();
+
+        Assert.Equal(described, written);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Lamina.Shared.Contracts;
 
 namespace Lamina.Shared.Tests.Contracts;
@@ -32,5 +33,25 @@ public sealed class CatalogModelTests
             """{"name":"m","backend":"auto","available":true,"args":"--mlock"}""", LaminaJson.Options));
 
         Assert.Contains("expected a list", error.Message);
+    }
+
+    [Fact]
+    public void EveryManifestFieldGoesThroughTheCatalogModelAndBackUnchanged()
+    {
+        var entry = new ManifestEntry
+        {
+            Path = "a/a.gguf", Backend = "vllm", Description = "d", Size = "4GB", Quantization = "Q4_K_M", Format = "gguf", ContextLength = 8192,
+            UseCases = ["code"], Tags = ["small"], Aliases = ["a:latest"], Sha256 = new string('a', 64), Args = ["-ngl", "20"], GpuLayers = -1,
+            KeepAlive = "300", LoadTimeout = "10m", Download = new JsonObject { ["url"] = new JsonObject { ["url"] = "http://example.invalid/a.gguf" } },
+            OllamaLayers = new Dictionary<string, string> { ["template"] = "a/template" }, OtherFields = new() { ["license"] = JsonSerializer.SerializeToElement("mit") },
+        };
+        var written = JsonSerializer.SerializeToNode(entry, LaminaJson.Options)!.AsObject();
+
+        var back = CatalogModel.Of("a", "vllm", entry, "/models/a/a.gguf", true, null).ToManifestEntry();
+
+        // The sample sets every field, so a field added to ManifestEntry but not to CatalogModel's copies fails here.
+        Assert.Equal(LaminaJsonContext.Default.ManifestEntry.Properties.Count(property => !property.IsExtensionData) + 1, written.Count);
+        Assert.True(JsonNode.DeepEquals(written, JsonSerializer.SerializeToNode(back, LaminaJson.Options)), written.ToJsonString());
+        Assert.Equal(300, written["keep_alive"]!.GetValue<int>());
     }
 }
