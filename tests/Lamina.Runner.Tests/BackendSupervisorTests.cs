@@ -7,7 +7,6 @@ using Lamina.Shared.Hosting;
 using Lamina.TestSupport.Backends;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Lamina.Runner.Tests;
 
@@ -16,11 +15,11 @@ namespace Lamina.Runner.Tests;
 public sealed class BackendSupervisorTests : IClassFixture<StoreFixture>, IAsyncDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(1);
 
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("lamina-supervisor-");
     private readonly string _llamaServer;
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly WatchedClock _time = new();
     private readonly IOptions<RunnerOptions> _options = Options.Create(new RunnerOptions { MaxRestarts = 2, StopGracePeriod = TimeSpan.FromSeconds(2) });
     private readonly InstanceStore _store;
     private readonly RunningInstances _running = new();
@@ -90,21 +89,18 @@ public sealed class BackendSupervisorTests : IClassFixture<StoreFixture>, IAsync
         _supervisor.Watch(first, Restart, CancellationToken.None);
 
         await WaitForAsync(() => first.State == InstanceState.Failed);
-        var crashedAt = _time.GetUtcNow();
         Assert.Equal(3, first.ExitCode);
         Assert.EndsWith("; restarting in 1 s", first.Message);
-        await AdvanceUntilAsync(() => Count(restarts) == 1);
-        var secondCrashAt = await CrashOfLatestAsync(model, 2);
+        await BackoffAsync(TimeSpan.FromSeconds(1), restarts, 1);
+        await CrashOfAsync(model, 2);
         Assert.EndsWith("; restarting in 2 s", Latest(model).Message);
-        await AdvanceUntilAsync(() => Count(restarts) == 2);
-        await CrashOfLatestAsync(model, 3);
+        await BackoffAsync(TimeSpan.FromSeconds(2), restarts, 2);
+        await CrashOfAsync(model, 3);
 
         var last = Latest(model);
         Assert.Equal((InstanceState.Failed, 3), (last.State, last.ExitCode));
         Assert.EndsWith($"it crashed more than 2 times in ten minutes, so it is not restarted; POST /models/{model}/start to try again", last.Message);
         await WaitForRecordAsync(model, (InstanceStates.Failed, 3));
-        Assert.InRange(restarts[0] - crashedAt, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1) + 5 * Step);
-        Assert.InRange(restarts[1] - secondCrashAt, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2) + 5 * Step);
         _time.Advance(TimeSpan.FromMinutes(1));
         await WaitForAsync(() => _tasks.Count == 0);
         Assert.Equal(2, Count(restarts));
@@ -122,6 +118,7 @@ public sealed class BackendSupervisorTests : IClassFixture<StoreFixture>, IAsync
             return Task.FromResult(StartOutcome.Refused(500, "must not restart"));
         }, CancellationToken.None);
         await WaitForAsync(() => instance.State == InstanceState.Failed);
+        await _time.TimerSetAsync();
 
         await _supervisor.CallOffAsync(instance.Model);
         _time.Advance(TimeSpan.FromMinutes(1));
@@ -169,13 +166,20 @@ public sealed class BackendSupervisorTests : IClassFixture<StoreFixture>, IAsync
         return instance;
     }
 
-    /// <summary>Waits for the <paramref name="nth"/> backend of the model to be marked crashed; the fake time then.</summary>
-    private async Task<DateTimeOffset> CrashOfLatestAsync(string model, int nth)
+    /// <summary>No restart a moment before the backoff is over; the <paramref name="nth"/> restart once it is.</summary>
+    private async Task BackoffAsync(TimeSpan backoff, List<DateTimeOffset> restarts, int nth)
     {
+        await _time.TimerSetAsync();
+        _time.Advance(backoff - Tick);
+        Assert.Equal(nth - 1, Count(restarts));
+        _time.Advance(Tick);
+        await WaitForAsync(() => Count(restarts) == nth);
+    }
+
+    /// <summary>Waits until the <paramref name="nth"/> backend of the model is marked crashed.</summary>
+    private async Task CrashOfAsync(string model, int nth) =>
         await WaitForAsync(() => Launched(model) is { Count: var count } launched && count >= nth
             && launched[nth - 1] is { State: InstanceState.Failed, Message: not null });
-        return _time.GetUtcNow();
-    }
 
     private Instance Latest(string model) => Launched(model)[^1];
 
@@ -212,17 +216,6 @@ public sealed class BackendSupervisorTests : IClassFixture<StoreFixture>, IAsync
     }
 
     private static string Model() => "model-" + Guid.NewGuid().ToString("N")[..8];
-
-    private async Task AdvanceUntilAsync(Func<bool> done)
-    {
-        for (var i = 0; i < 600 && !done(); i++)
-        {
-            _time.Advance(Step);
-            await Task.Delay(20);
-        }
-
-        Assert.True(done());
-    }
 
     private static async Task WaitForAsync(Func<bool> done)
     {

@@ -1,13 +1,12 @@
 using Lamina.Runner.Instances;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Lamina.Runner.Tests;
 
 public sealed class CrashRestartsTests
 {
-    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(1);
 
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly WatchedClock _time = new();
 
     [Fact]
     public void RestartsBackOffAndStopAfterTheAllowedNumber()
@@ -35,24 +34,28 @@ public sealed class CrashRestartsTests
     public async Task EachRestartWaitsItsBackoffOnTheClockAndTheCrashPastTheLimitEndsIt()
     {
         var restarts = new CrashRestarts(3, TimeSpan.FromSeconds(1), _time);
-        var lives = new List<(bool Again, DateTimeOffset At)>();
+        var lives = new List<bool>();
 
         var run = restarts.KeepUpAsync((again, _) =>
         {
             lock (lives)
             {
-                lives.Add((again, _time.GetUtcNow()));
+                lives.Add(again);
             }
 
             return ValueTask.FromResult(new BackendExit(3, restarts.Crashed("m")));
         }, CancellationToken.None).AsTask();
-        await AdvanceUntilAsync(() => run.IsCompleted);
 
-        Assert.Equal(new BackendExit(3, null), await run);
-        Assert.Equal([false, true, true, true], lives.Select(life => life.Again));
-        var gaps = lives.Zip(lives.Skip(1), (before, after) => after.At - before.At).ToList();
-        Assert.All(gaps.Zip([1, 2, 4]), pair =>
-            Assert.InRange(pair.First, TimeSpan.FromSeconds(pair.Second), TimeSpan.FromSeconds(pair.Second) + 5 * Step));
+        foreach (var (backoff, livesSoFar) in new[] { (1, 1), (2, 2), (4, 3) })
+        {
+            await _time.TimerSetAsync();
+            _time.Advance(TimeSpan.FromSeconds(backoff) - Tick);
+            Assert.Equal(livesSoFar, Count(lives));
+            _time.Advance(Tick);
+        }
+
+        Assert.Equal(new BackendExit(3, null), await run.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal([false, true, true, true], lives);
     }
 
     [Fact]
@@ -82,6 +85,7 @@ public sealed class CrashRestartsTests
             Interlocked.Increment(ref lives);
             return ValueTask.FromResult(new BackendExit(3, TimeSpan.FromSeconds(1)));
         }, callOff.Token).AsTask();
+        await _time.TimerSetAsync();
         _time.Advance(TimeSpan.FromMilliseconds(500));
         await callOff.CancelAsync();
         _time.Advance(TimeSpan.FromSeconds(10));
@@ -90,18 +94,11 @@ public sealed class CrashRestartsTests
         Assert.Equal(1, lives);
     }
 
-    /// <summary>
-    /// Moves the fake clock on in small steps, letting the retry's continuations run in between, until
-    /// <paramref name="done"/>; a step may pass before the next backoff's timer exists, hence the slack above.
-    /// </summary>
-    private async Task AdvanceUntilAsync(Func<bool> done)
+    private static int Count(List<bool> lives)
     {
-        for (var i = 0; i < 2000 && !done(); i++)
+        lock (lives)
         {
-            _time.Advance(Step);
-            await Task.Delay(2);
+            return lives.Count;
         }
-
-        Assert.True(done());
     }
 }
