@@ -64,13 +64,14 @@ public sealed partial class BackendSupervisor(
     public void Watch(Instance instance, Func<string, CancellationToken, Task<StartOutcome>> restart, CancellationToken stopping)
     {
         var keepUp = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var token = keepUp.Token;
         if (!_keptUp.TryAdd(instance.Model, keepUp))
         {
             keepUp.Dispose();
             return;
         }
 
-        tasks.Track($"Watching {instance.Model}", KeepUpAsync(instance, restart, keepUp));
+        tasks.Track($"Watching {instance.Model}", KeepUpAsync(instance, restart, keepUp, token));
     }
 
     /// <summary>Stops keeping the model up (it is being stopped): a restart waiting on its backoff is called off.</summary>
@@ -78,45 +79,50 @@ public sealed partial class BackendSupervisor(
     {
         if (_keptUp.TryRemove(model, out var keepUp))
         {
-            await keepUp.CancelAsync();
-            keepUp.Dispose();
+            try
+            {
+                await keepUp.CancelAsync();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Its watch ended meanwhile: nothing is left to call off.
+            }
         }
     }
 
-    private async Task KeepUpAsync(Instance first, Func<string, CancellationToken, Task<StartOutcome>> restart, CancellationTokenSource keepUp)
+    /// <summary>The watch owns <paramref name="keepUp"/> and disposes it; <paramref name="token"/> is its token, taken before anyone could cancel it.</summary>
+    private async Task KeepUpAsync(Instance first, Func<string, CancellationToken, Task<StartOutcome>> restart, CancellationTokenSource keepUp, CancellationToken token)
     {
         var model = first.Model;
         int? lastCode = null;
         try
         {
-            await restarts.KeepUpAsync(async (again, token) =>
+            await restarts.KeepUpAsync(async (again, cancellationToken) =>
             {
                 var instance = first;
                 if (again)
                 {
                     LogRestarting(logger, model, lastCode ?? 0);
-                    var outcome = await restart(model, token);
+                    var outcome = await restart(model, cancellationToken);
                     if (outcome.Instance is null || !running.TryGet(model, out instance) || instance.State != InstanceState.Ready)
                     {
                         return BackendExit.Ended;
                     }
                 }
 
-                var code = await instance.Process.Exited.WaitAsync(token);
+                var code = await instance.Process.Exited.WaitAsync(cancellationToken);
                 lastCode = code;
                 return await CrashedAsync(instance, code);
-            }, keepUp.Token);
+            }, token);
         }
-        catch (OperationCanceledException) when (keepUp.IsCancellationRequested)
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             // Stopped meanwhile, or the Runner is stopping.
         }
         finally
         {
-            if (_keptUp.TryRemove(KeyValuePair.Create(model, keepUp)))
-            {
-                keepUp.Dispose();
-            }
+            _keptUp.TryRemove(KeyValuePair.Create(model, keepUp));
+            keepUp.Dispose();
         }
     }
 
