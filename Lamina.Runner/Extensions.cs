@@ -30,6 +30,16 @@ public static class Extensions
         var dataDir = builder.Configuration["Lamina:DataDir"] is { Length: > 0 } dir ? dir : ".lamina";
         builder.Services.AddSingleton(services => new BackendRecords(
             Path.Combine(Path.GetFullPath(dataDir), "runner", "backends.json"), services.GetRequiredService<ILogger<BackendRecords>>()));
+        builder.Services.AddSingleton<TrackedTasks>();
+        builder.Services.AddSingleton<RunningInstances>();
+        builder.Services.AddSingleton(services =>
+        {
+            var runner = services.GetRequiredService<IOptions<RunnerOptions>>().Value;
+            return new CrashRestarts(runner.MaxRestarts, runner.RestartDelay, services.GetRequiredService<TimeProvider>());
+        });
+        builder.Services.AddSingleton<StartCoordinator>();
+        builder.Services.AddSingleton<ModelLauncher>();
+        builder.Services.AddSingleton<BackendSupervisor>();
         builder.Services.AddSingleton<InstanceManager>();
         builder.Services.AddHostedService(services => services.GetRequiredService<InstanceManager>());
         builder.Services.AddHostedService<IdleStopper>();

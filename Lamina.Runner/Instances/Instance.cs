@@ -18,7 +18,9 @@ public sealed class Instance(string model, LaunchPlan plan, ModelPlacement place
 
     public string Endpoint => endpoint;
 
-    public string State { get; set; } = InstanceStates.Starting;
+    public InstanceLifecycle Lifecycle { get; } = new();
+
+    public InstanceState State => Lifecycle.State;
 
     public string? Message { get; set; }
 
@@ -30,17 +32,19 @@ public sealed class Instance(string model, LaunchPlan plan, ModelPlacement place
     /// <summary>When it became ready: a model never asked for since counts as idle from then.</summary>
     public DateTimeOffset ReadyAt { get; set; }
 
-    public bool Holds => State is InstanceStates.Starting or InstanceStates.Loading or InstanceStates.Ready;
+    public bool Holds => InstanceLifecycle.Holds(State);
 
-    public InstanceInfo Describe() => new(model, plan.Backend, State, endpoint, process.Pid, startedAt, Message ?? plan.Note)
+    public InstanceInfo Describe() => Describe(State);
+
+    private InstanceInfo Describe(InstanceState state) => new(model, plan.Backend, state.ToWire(), endpoint, process.Pid, startedAt, Message ?? plan.Note)
     {
         Gpus = placement.Gpus,
         GpuLayers = plan.Backend == BackendResolver.LlamaCpp ? placement.GpuLayers : null,
         MemoryBytes = placement.OnCpu ? placement.RamBytes : placement.GpuBytesEach + placement.RamBytes,
         ContextLength = plan.ContextLength,
         ServedModel = plan.ServedModel == model ? null : plan.ServedModel,
-        KeepAlive = State == InstanceStates.Ready ? KeepAliveText(KeepAlive) : null,
-        ReadyAt = State == InstanceStates.Ready ? ReadyAt : null,
+        KeepAlive = state == InstanceState.Ready ? KeepAliveText(KeepAlive) : null,
+        ReadyAt = state == InstanceState.Ready ? ReadyAt : null,
         ExitCode = ExitCode,
     };
 
