@@ -9,7 +9,7 @@ namespace Lamina.Manifest.Tests;
 
 public sealed class ManifestDocumentTests(ITestOutputHelper output)
 {
-    private static readonly string Shipped = File.ReadAllText(Manifests.RepositoryFile("models.yaml"));
+    private static readonly string Shipped = ShippedCatalog.Text;
 
     [Fact]
     public void EditingAnyOneEntryReparsesOnlyItAndReadsAsTheWholeFileDoes()
