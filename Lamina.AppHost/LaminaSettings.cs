@@ -8,6 +8,7 @@ namespace Lamina.AppHost;
 /// </summary>
 public sealed record LaminaSettings(
     string Manifest,
+    string Catalog,
     string ModelsDir,
     string DataDir,
     int GatewayPort,
@@ -34,14 +35,19 @@ public sealed record LaminaSettings(
         var passed = section.AsEnumerable(makePathsRelative: true)
             .Where(pair => pair.Value is not null && !_ownSettings.Contains(pair.Key))
             .ToDictionary(pair => pair.Key, pair => pair.Value!, StringComparer.OrdinalIgnoreCase);
+        // The repository's models.yaml is the versioned catalog; what pulls and edits change is the
+        // live manifest in the data folder, which the Registry creates from the catalog on first start.
+        var dataDir = Absolute("DataDir", ".lamina");
         var settings = new LaminaSettings(
-            Absolute("Manifest", "models.yaml"),
+            Absolute("Manifest", Path.Combine(dataDir, "models.yaml")),
+            Absolute("Catalog", "models.yaml"),
             Absolute("ModelsDir", "models"),
-            Absolute("DataDir", ".lamina"),
+            dataDir,
             ParsePort(section["GatewayPort"]),
             ParseStore(section["Store"]),
             passed);
         passed["Manifest"] = settings.Manifest;
+        passed["Catalog"] = settings.Catalog;
         passed["ModelsDir"] = settings.ModelsDir;
         passed["DataDir"] = settings.DataDir;
         return settings;

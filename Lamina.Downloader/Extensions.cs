@@ -30,6 +30,7 @@ public static class Extensions
         builder.Services.AddSingleton(services => new FileTransfer(
             services.GetRequiredService<IHttpClientFactory>().CreateClient("transfer"),
             services.GetRequiredService<IOptions<DownloaderOptions>>().Value,
+            services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<ILogger<FileTransfer>>()));
         // The hub's redirects to its file servers are read, not followed: they carry the file's size and digest.
         builder.Services.AddHttpClient<HuggingFaceSource>().ConfigurePrimaryHttpMessageHandler(() => Handler(followRedirects: false)).WithoutResilience();

@@ -18,6 +18,7 @@ public static class Extensions
         builder.Services.AddSingleton<GgufHeaders>();
         builder.Services.AddSingleton<ChecksumVerifier>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ChecksumVerifier>());
+        builder.Services.AddSingleton<ManifestSeed>();
         builder.Services.AddSingleton<ModelCatalog>();
         builder.Services.AddHostedService<ManifestWatcher>();
         builder.Services.AddSingleton<LiveInstances>();

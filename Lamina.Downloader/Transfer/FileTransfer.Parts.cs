@@ -57,16 +57,16 @@ public sealed partial class FileTransfer
                         if (!state.IsComplete(part))
                         {
                             var range = $"bytes {state.Start(part)}-{state.Start(part) + state.Length(part) - 1}";
-                            await WithRetriesAsync(request.Url, range, async () =>
+                            await WithRetriesAsync(request.Url, range, async token =>
                             {
                                 await FetchPartAsync(request, probe.ETag, file, state, part, buffer, written =>
                                 {
                                     Interlocked.Add(ref fetched, written);
                                     progress(written);
                                     hasher.Advanced();
-                                }, failed.Token);
+                                }, token);
                                 return true;
-                            }, failed.Token);
+                            }, kept: true, failed.Token);
                         }
                     }
                 }

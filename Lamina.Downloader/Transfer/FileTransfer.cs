@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
+using Polly;
 
 namespace Lamina.Downloader.Transfer;
 
@@ -14,17 +15,18 @@ namespace Lamina.Downloader.Transfer;
 /// one stream.
 /// </summary>
 /// <param name="freeSpace">The bytes free on the disk of a folder; the drive's own figure unless a test says otherwise.</param>
-public sealed partial class FileTransfer(HttpClient http, DownloaderOptions options, ILogger<FileTransfer> logger, Func<string, long>? freeSpace = null)
+public sealed partial class FileTransfer(HttpClient http, DownloaderOptions options, TimeProvider time, ILogger<FileTransfer> logger, Func<string, long>? freeSpace = null)
 {
     private const int BufferBytes = 256 << 10;
 
+    private readonly ResiliencePipeline _retries = TransferRetries.Build(options, time, logger);
 
     /// <summary>Fetches the file; <paramref name="progress"/> gets each run of bytes as it is written.</summary>
     /// <exception cref="TransferException">The file cannot be fetched or is not what it must be; nothing is kept unless it can be resumed.</exception>
     public async Task<TransferResult> RunAsync(TransferRequest request, Action<long> progress, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(request.TargetPath)!);
-        var probe = await WithRetriesAsync(request.Url, "the file's size", () => ProbeAsync(request, cancellationToken), cancellationToken);
+        var probe = await WithRetriesAsync(request.Url, "the file's size", token => ProbeAsync(request, token), kept: true, cancellationToken);
         if (request.Size is { } promised && probe.Size is { } told && promised != told)
         {
             throw new TransferException($"{Describe(request.Url)} is {told} bytes, but the source says the file is {promised}; the source and its file server disagree, try again later");
@@ -68,27 +70,27 @@ public sealed partial class FileTransfer(HttpClient http, DownloaderOptions opti
         return new Probe(response.Content.Headers.ContentLength, ranges, response.Headers.ETag);
     }
 
-    /// <summary>Runs <paramref name="fetch"/> again after a network failure, with doubling waits, at most <see cref="DownloaderOptions.MaxRetries"/> times.</summary>
-    private async Task<T> WithRetriesAsync<T>(Uri url, string what, Func<Task<T>> fetch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="fetch"/> again after a network failure, with doubling waits, at most
+    /// <see cref="DownloaderOptions.MaxRetries"/> times. Each run starts where the last one left off
+    /// (a part from its last written byte), since <paramref name="fetch"/> reads that when it starts.
+    /// </summary>
+    /// <param name="kept">Whether what arrived stays on disk when every try failed, so asking again resumes.</param>
+    private async Task<T> WithRetriesAsync<T>(Uri url, string what, Func<CancellationToken, Task<T>> fetch, bool kept, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        var context = TransferRetries.Context(what, Describe(url), cancellationToken);
+        try
         {
-            try
-            {
-                return await fetch();
-            }
-            catch (Exception e) when (e is IOException or HttpRequestException or TimeoutException && !cancellationToken.IsCancellationRequested)
-            {
-                if (attempt > options.MaxRetries)
-                {
-                    throw new TransferException(
-                        $"{what} of {Describe(url)} failed {attempt} times, last: {e.Message}; what arrived is kept, so asking for the download again resumes it", e);
-                }
-
-                var delay = options.RetryDelay * Math.Pow(2, attempt - 1);
-                LogRetrying(logger, what, Describe(url), e.Message, delay.TotalSeconds);
-                await Task.Delay(delay, cancellationToken);
-            }
+            return await _retries.ExecuteAsync(static async (context, fetch) => await fetch(context.CancellationToken), context, fetch);
+        }
+        catch (Exception e) when (TransferRetries.IsTransient(e) && !cancellationToken.IsCancellationRequested)
+        {
+            var next = kept ? "what arrived is kept, so asking for the download again resumes it" : "nothing was kept";
+            throw new TransferException($"{what} of {Describe(url)} failed {options.MaxRetries + 1} times, last: {e.Message}; {next}", e);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 
@@ -97,60 +99,69 @@ public sealed partial class FileTransfer(HttpClient http, DownloaderOptions opti
     {
         Discard(request.TargetPath);
         EnsureRoom(request.TargetPath, size ?? 0);
-        var partial = request.TargetPath + ".partial";
         var fetched = 0L;
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            try
+            return await WithRetriesAsync(request.Url, "the whole file", async token =>
             {
-                stall.CancelAfter(options.StallTimeout);
-                using var response = await SendAsync(Message(HttpMethod.Get, request), stall.Token);
-                ThrowUnlessSuccess(response, request.Url);
-                await using var body = await response.Content.ReadAsStreamAsync(stall.Token);
-                using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                var buffer = ArrayPool<byte>.Shared.Rent(BufferBytes);
-                long length = 0;
-                await using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.Read, 1, FileOptions.None))
+                var (length, sha256) = await StreamAsync(request, size, read =>
                 {
-                    try
-                    {
-                        int read;
-                        while ((read = await body.ReadAsync(buffer, stall.Token)) > 0)
-                        {
-                            stall.CancelAfter(options.StallTimeout);
-                            file.Write(buffer, 0, read);
-                            sha256.AppendData(buffer, 0, read);
-                            length += read;
-                            fetched += read;
-                            progress(read);
-                        }
+                    fetched += read;
+                    progress(read);
+                }, token);
+                return Finish(request, length, sha256, fetched);
+            }, kept: false, cancellationToken);
+        }
+        catch (TransferException)
+        {
+            Discard(request.TargetPath);
+            throw;
+        }
+    }
 
-                    }
-                    finally
-                    {
-                        ArrayPool<byte>.Shared.Return(buffer);
-                    }
-                }
-
-                if (size is { } expected && length != expected)
-                {
-                    throw new IOException($"the connection closed after {length} of {expected} bytes");
-                }
-
-                return Finish(request, length, Convert.ToHexStringLower(sha256.GetHashAndReset()), fetched);
-            }
-            catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+    /// <summary>One try of the whole file into the partial file: its length and sha256.</summary>
+    private async Task<(long Length, string Sha256)> StreamAsync(TransferRequest request, long? size, Action<int> written, CancellationToken cancellationToken)
+    {
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
+        {
+            stall.CancelAfter(options.StallTimeout);
+            using var response = await SendAsync(Message(HttpMethod.Get, request), stall.Token);
+            ThrowUnlessSuccess(response, request.Url);
+            await using var body = await response.Content.ReadAsStreamAsync(stall.Token);
+            using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var buffer = ArrayPool<byte>.Shared.Rent(BufferBytes);
+            long length = 0;
+            await using (var file = new FileStream(request.TargetPath + ".partial", FileMode.Create, FileAccess.Write, FileShare.Read, 1, FileOptions.None))
             {
-                if (attempt > options.MaxRetries)
+                try
                 {
-                    Discard(request.TargetPath);
-                    throw new TransferException($"{Describe(request.Url)} failed {attempt} times, last: {e.Message}", e);
+                    int read;
+                    while ((read = await body.ReadAsync(buffer, stall.Token)) > 0)
+                    {
+                        stall.CancelAfter(options.StallTimeout);
+                        file.Write(buffer, 0, read);
+                        sha256.AppendData(buffer, 0, read);
+                        length += read;
+                        written(read);
+                    }
                 }
-
-                LogRetrying(logger, "the whole file", Describe(request.Url), e.Message, options.RetryDelay.TotalSeconds);
-                await Task.Delay(options.RetryDelay * Math.Pow(2, attempt - 1), cancellationToken);
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
             }
+
+            if (size is { } expected && length != expected)
+            {
+                throw new IOException($"the connection closed after {length} of {expected} bytes");
+            }
+
+            return (length, Convert.ToHexStringLower(sha256.GetHashAndReset()));
+        }
+        catch (OperationCanceledException) when (stall.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"no bytes for {options.StallTimeout.TotalSeconds:0.#} s");
         }
     }
 
@@ -231,6 +242,4 @@ public sealed partial class FileTransfer(HttpClient http, DownloaderOptions opti
 
     private sealed class SourceChangedException : Exception;
 
-    [LoggerMessage(LogLevel.Warning, "Fetching {What} of {Url} failed ({Reason}); retrying in {Seconds} s")]
-    private static partial void LogRetrying(ILogger logger, string what, string url, string reason, double seconds);
 }

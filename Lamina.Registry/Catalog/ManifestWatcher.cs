@@ -7,7 +7,7 @@ namespace Lamina.Registry.Catalog;
 /// Picks up edits to the manifest within a second, once the file has settled (a file-system event, or a poll for file
 /// systems that send none) and tells the other services over Redis pub/sub.
 /// </summary>
-public sealed partial class ManifestWatcher(ModelCatalog catalog, IConnectionMultiplexer redis, TimeProvider time, ILogger<ManifestWatcher> logger)
+public sealed partial class ManifestWatcher(ManifestSeed seed, ModelCatalog catalog, IConnectionMultiplexer redis, TimeProvider time, ILogger<ManifestWatcher> logger)
     : BackgroundService
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
@@ -20,6 +20,7 @@ public sealed partial class ManifestWatcher(ModelCatalog catalog, IConnectionMul
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
+        seed.EnsureLiveManifest();
         catalog.Refresh();
         catalog.VerifyChecksums();
         return base.StartAsync(cancellationToken);

@@ -19,7 +19,7 @@ public sealed partial class ModelCatalog(
     private volatile CatalogSnapshot _current = CatalogSnapshot.Empty;
     private ManifestDocument? _document;
 
-    public string ManifestPath { get; } = Path.GetFullPath(options.Value.Manifest);
+    public string ManifestPath { get; } = options.Value.ManifestPath;
 
     public string ModelsDir { get; } = Path.GetFullPath(options.Value.ModelsDir);
 

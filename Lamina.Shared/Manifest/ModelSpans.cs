@@ -72,15 +72,24 @@ internal sealed class ModelSpans
             return null;
         }
 
+        // Lines put before an entry's name may belong to the entry above (a block scalar's text,
+        // or the blank lines a '|+' keeps), so that entry is read again with them.
+        if (first > 0 && prefix <= _entries[first].Start + _entries[first].Key.Column - 1)
+        {
+            first--;
+        }
+
+        // The entries after the segment are kept only if their first line still starts a line:
+        // a change that reaches an entry's line break joins the next line to the segment.
         var last = first;
-        while (SpanEnd(last) < changedEnd)
+        while (last + 1 < _entries.Count && (SpanEnd(last) < changedEnd || !StartsLine(after, SpanEnd(last) + delta)))
         {
             last++;
         }
 
         var start = _entries[first].Start;
-        var segment = after[start..(SpanEnd(last) + delta)];
-        if (ReadSegment(segment, source) is not { } read)
+        var end = SpanEnd(last) + delta;
+        if (!StartsLine(after, end) || HasDocumentMarker(after, start, end) || ReadSegment(after[start..end], source) is not { } read)
         {
             return null;
         }
@@ -172,6 +181,26 @@ internal sealed class ModelSpans
         }
 
         return length;
+    }
+
+    private static bool StartsLine(string text, int index) => index == 0 || index == text.Length || text[index - 1] == '\n';
+
+    /// <summary>
+    /// Whether a line of the segment is <c>---</c> or <c>...</c>: parsed alone the document just ends
+    /// there, in the whole text what follows it is another document.
+    /// </summary>
+    private static bool HasDocumentMarker(string text, int start, int end)
+    {
+        for (var line = start; line < end; line = text.IndexOf('\n', line) is var newline and >= 0 ? newline + 1 : end)
+        {
+            var marker = text.AsSpan(line, Math.Min(3, end - line));
+            if ((marker is "---" or "...") && (line + 3 == text.Length || char.IsWhiteSpace(text[line + 3])))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static int LineStart(string text, int index) => index == 0 ? 0 : text.LastIndexOf('\n', index - 1) + 1;

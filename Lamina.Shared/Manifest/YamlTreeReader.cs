@@ -7,7 +7,6 @@ namespace Lamina.Shared.Manifest;
 /// <summary>Builds the manifest's YAML tree from parser events, reporting what breaks it.</summary>
 internal static class YamlTreeReader
 {
-
     /// <summary>The first document's root (null when empty), or <c>Broken</c> when the text is not YAML.</summary>
     /// <remarks><c>UsesAnchors</c> tells whether any node has an anchor or is an alias: such a file cannot be read in parts.</remarks>
     /// <param name="onModel">
@@ -68,7 +67,15 @@ internal static class YamlTreeReader
                         open.Add((node, null, mapping.Anchor));
                         break;
                     case SequenceEnd or MappingEnd:
-                        var (collection, _, anchor) = open[^1];
+                        var (collection, key, anchor) = open[^1];
+                        if (key is not null)
+                        {
+                            // YamlDotNet reads a line of just ':' as a key with no value and goes on as
+                            // if it were not there; other readers take it as an empty key.
+                            open[^1] = (collection, null, anchor);
+                            problems.Add(key, PathOf(open), "a ':' with no name before it; write the name before the ':' or remove it");
+                        }
+
                         open.RemoveAt(open.Count - 1);
                         collection.EndIndex = EndOf(collection, current.End);
                         Complete(collection, anchor);

@@ -33,6 +33,21 @@ public sealed class AppModelTests
     }
 
     [Fact]
+    public async Task WithoutAManifestSettingTheLiveManifestIsInTheDataFolderAndTheCatalogIsTheRepositorys()
+    {
+        await using var app = await BuildAsync("--Lamina:Store=embedded", "--Lamina:DataDir=/tmp/lamina-data");
+
+        var registry = Resource<ProjectResource>(app, "registry");
+        var configuration = await ExecutionConfigurationBuilder.Create(registry).WithEnvironmentVariablesConfig()
+            .BuildAsync(app.Services.GetRequiredService<DistributedApplicationExecutionContext>(), NullLogger.Instance, CancellationToken.None);
+        var environment = configuration.EnvironmentVariables.ToDictionary(pair => pair.Key, pair => pair.Value);
+
+        Assert.Equal(Path.Combine("/tmp/lamina-data", "models.yaml"), environment["Lamina__Manifest"]);
+        Assert.Equal("models.yaml", Path.GetFileName(environment["Lamina__Catalog"]));
+        Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(environment["Lamina__Catalog"])!, "Lamina.Aspire.sln")));
+    }
+
+    [Fact]
     public async Task ResourcesHaveTheirStableNames()
     {
         await using var app = await BuildAsync("--Lamina:Store=embedded");

@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Lamina.Downloader;
 using Lamina.Downloader.Transfer;
 using Lamina.TestSupport.Peers;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Lamina.Downloader.Tests;
@@ -74,6 +76,47 @@ public sealed class FileTransferTests : IAsyncLifetime
 
         Assert.Equal(Content, await File.ReadAllBytesAsync(Target));
         Assert.Equal(Size, result.Size);
+    }
+
+    [Fact]
+    public async Task PartCutMidwayIsRetriedFromTheByteItStoppedAt()
+    {
+        var (start, cut, end) = PartCutAt(5);
+        _server.Faults.DropOnceAt(cut);
+
+        var result = await RunAsync();
+
+        Assert.Equal(Digest, result.Sha256);
+        Assert.Contains($"bytes={start}-{end}", _server.Ranges);
+        // The retry asked for the part's remaining bytes only, so no byte was written twice.
+        Assert.Contains($"bytes={cut}-{end}", _server.Ranges);
+        Assert.Equal(Size, result.BytesFetched);
+    }
+
+    [Fact]
+    public async Task APartCutOnEveryTryFailsAfterTheRetryBudgetAndAskingAgainResumes()
+    {
+        var (start, cut, end) = PartCutAt(5);
+        _server.Faults.DropOnceAt(cut, count: 100);
+        var log = new RetryLog();
+
+        var error = await Assert.ThrowsAsync<TransferException>(() => Transfer(log).RunAsync(Request(), _ => { }, CancellationToken.None));
+
+        Assert.StartsWith($"bytes {start}-{end} of {_server.UrlOf("/model.gguf")} failed {Options.MaxRetries + 1} times, last: ", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("what arrived is kept, so asking for the download again resumes it", error.Message, StringComparison.Ordinal);
+        // Each retry waited twice as long as the one before it.
+        Assert.Equal(
+            Enumerable.Range(0, Options.MaxRetries).Select(retry => $"bytes {start}-{end}: {(Options.RetryDelay * Math.Pow(2, retry)).TotalSeconds} s"),
+            log.Retries.Where(retry => retry.StartsWith($"bytes {start}-", StringComparison.Ordinal)));
+        Assert.True(File.Exists(Target + ".partial"));
+
+        _server.Faults.Clear();
+        _server.ResetCounters();
+        var result = await RunAsync();
+
+        Assert.Equal(Content, await File.ReadAllBytesAsync(Target));
+        Assert.Contains($"bytes={cut}-{end}", _server.Ranges);
+        Assert.True(result.BytesFetched < Size, $"{result.BytesFetched} bytes fetched again");
     }
 
     [Fact]
@@ -177,7 +220,7 @@ public sealed class FileTransferTests : IAsyncLifetime
     [Fact]
     public async Task FullDiskIsFoundBeforeAnyByteIsFetched()
     {
-        var transfer = new FileTransfer(_http, Options, NullLogger<FileTransfer>.Instance, freeSpace: _ => Size / 2);
+        var transfer = new FileTransfer(_http, Options, TimeProvider.System, NullLogger<FileTransfer>.Instance, freeSpace: _ => Size / 2);
 
         var error = await Assert.ThrowsAsync<TransferException>(() => transfer.RunAsync(Request(), _ => { }, CancellationToken.None));
 
@@ -186,11 +229,35 @@ public sealed class FileTransferTests : IAsyncLifetime
         Assert.Equal(0, _server.BytesSent);
     }
 
+    /// <summary>Part <paramref name="part"/>'s first byte, a byte in its middle and its last byte (parts are MinPartBytes long here).</summary>
+    private (long Start, long Cut, long End) PartCutAt(int part) =>
+        (part * Options.MinPartBytes, part * Options.MinPartBytes + 123_457, (part + 1) * Options.MinPartBytes - 1);
+
     private Task<TransferResult> RunAsync() => Transfer().RunAsync(Request(), _ => { }, CancellationToken.None);
 
     private TransferRequest Request() => new(_server.UrlOf("/model.gguf"), Target) { Size = Size, Sha256 = Digest };
 
-    private FileTransfer Transfer() => new(_http, Options, NullLogger<FileTransfer>.Instance);
+    private FileTransfer Transfer(ILogger<FileTransfer>? logger = null) => new(_http, Options, TimeProvider.System, logger ?? NullLogger<FileTransfer>.Instance);
+
+    /// <summary>The retries a transfer logs, each as "what: wait".</summary>
+    private sealed class RetryLog : ILogger<FileTransfer>
+    {
+        private readonly ConcurrentQueue<string> _retries = new();
+
+        public IReadOnlyList<string> Retries => [.. _retries];
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (state is IReadOnlyList<KeyValuePair<string, object?>> fields && fields.FirstOrDefault(field => field.Key == "What").Value is string what)
+            {
+                _retries.Enqueue($"{what}: {fields.First(field => field.Key == "Seconds").Value} s");
+            }
+        }
+    }
 
     public async Task InitializeAsync()
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Lamina.Shared.Manifest;
 using Xunit.Abstractions;
 
@@ -8,7 +9,7 @@ namespace Lamina.Manifest.Tests;
 
 public sealed class ManifestDocumentTests(ITestOutputHelper output)
 {
-    private static readonly string Shipped = File.ReadAllText(Manifests.RepositoryFile("models.yaml"));
+    private static readonly string Shipped = ShippedCatalog.Text;
 
     [Fact]
     public void EditingAnyOneEntryReparsesOnlyItAndReadsAsTheWholeFileDoes()
@@ -59,22 +60,59 @@ public sealed class ManifestDocumentTests(ITestOutputHelper output)
         Assert.Equal(Describe(ManifestDocument.Read(edited, "models.yaml")), Describe(updated));
     }
 
-    [Fact]
-    public void ThousandsOfRandomEditsReadAsTheWholeFileDoes()
+    private const string Small = "models:\n  a:\n    path: a\n    description: |+\n      kept\n\n  b:\n    path: b\n    tags: [x]\n\n  c:\n    path: c\ncategories:\n  all: [a, b, c]\n";
+
+    // Each is an edit the incremental reading once read differently from the whole file.
+    [Theory]
+    [InlineData("a line of just ':' after an entry (the parser drops it when nothing follows)", "    tags: [x]\n\n", "    tags: [x]\n:\n")]
+    [InlineData("an edit that joins an entry's last line to the next entry's name", "    tags: [x]\n\n  c:", "    tags: [x]\n    size: big  c:")]
+    [InlineData("an edit that joins the last entry to the next section", "    path: c\ncategories:", "    path: ccategories:")]
+    [InlineData("a blank line before a name, kept by the block scalar above", "\n  b:\n", "\n\n  b:\n")]
+    [InlineData("text before a name that continues the block scalar above", "\n  b:\n", "\n      # more\n  b:\n")]
+    [InlineData("a document end inside an entry", "    tags: [x]\n", "    tags: [x]\n...\n")]
+    public void EditsAtTheEdgesOfEntriesReadAsTheWholeFileDoes(string edit, string from, string to)
     {
+        var document = ManifestDocument.Read(Small, "models.yaml");
+        Assert.True(document.Result.IsClean);
+        var edited = Small.Replace(from, to, StringComparison.Ordinal);
+        Assert.NotEqual(Small, edited);
+
+        var updated = document.Update(edited);
+
+        Assert.True(Describe(ManifestDocument.Read(edited, "models.yaml")) == Describe(updated), edit);
+    }
+
+    [Fact]
+    public void ALineOfJustAColonIsAProblem()
+    {
+        var result = Manifests.Load("models:\n  a:\n    path: a\n:\n");
+
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal((4, 2), (problem.Line, problem.Column));
+        Assert.Contains("':' with no name before it", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    // The file of issue 14: a pull had added llama3.2 as the Downloader writes it, and round 559 read differently.
+    [InlineData(true)]
+    public void ThousandsOfRandomEditsReadAsTheWholeFileDoes(bool withPulledModel)
+    {
+        var text = withPulledModel ? ManifestEditor.Upsert(Shipped, "llama3.2", PulledEntry()).Text : Shipped;
         var random = new Random(20261126);
-        var document = ManifestDocument.Read(Shipped, "models.yaml");
+        var document = ManifestDocument.Read(text, "models.yaml");
+        Assert.True(document.Result.IsClean);
         const string Characters = ":-[]{}#\"' \n\t&*|>,a0.";
         var inPart = 0;
         for (var round = 0; round < 3000; round++)
         {
-            var at = random.Next(Shipped.Length);
+            var at = random.Next(text.Length);
             var edited = random.Next(4) switch
             {
-                0 => Shipped.Insert(at, Characters[random.Next(Characters.Length)].ToString()),
-                1 => Shipped.Remove(at, Math.Min(random.Next(1, 40), Shipped.Length - at)),
-                2 => Shipped.Insert(LineStart(Shipped, at), Shipped[LineStart(Shipped, at)..(Shipped.IndexOf('\n', at) + 1)]),
-                _ => Shipped.Insert(at, random.Next(2) == 0 ? "x" : "\n  "),
+                0 => text.Insert(at, Characters[random.Next(Characters.Length)].ToString()),
+                1 => text.Remove(at, Math.Min(random.Next(1, 40), text.Length - at)),
+                2 => text.Insert(LineStart(text, at), text[LineStart(text, at)..(text.IndexOf('\n', at) + 1)]),
+                _ => text.Insert(at, random.Next(2) == 0 ? "x" : "\n  "),
             };
 
             var updated = document.Update(edited);
@@ -107,10 +145,21 @@ public sealed class ManifestDocumentTests(ITestOutputHelper output)
         Assert.True(part.Elapsed < whole.Elapsed / 4, $"in part {part.Elapsed.TotalMilliseconds:F1} ms, whole {whole.Elapsed.TotalMilliseconds:F0} ms");
     }
 
+    /// <summary>The entry the Downloader registers for <c>ollama pull llama3.2</c>.</summary>
+    private static JsonObject PulledEntry() => new()
+    {
+        ["path"] = "llama3.2:latest/llama3.2-latest.gguf",
+        ["backend"] = "auto",
+        ["format"] = "gguf",
+        ["description"] = "Downloaded from ollama",
+        ["download"] = new JsonObject { ["ollama"] = new JsonObject { ["model"] = "llama3.2" } },
+        ["ollama_layers"] = new JsonObject { ["template"] = "llama3.2:latest/template", ["params"] = "llama3.2:latest/params.json" },
+    };
+
     private static int LineStart(string text, int index) => index == 0 ? 0 : text.LastIndexOf('\n', index - 1) + 1;
 
     /// <summary>Everything a reading gives, as text to compare.</summary>
-    private static string Describe(ManifestDocument document)
+    internal static string Describe(ManifestDocument document)
     {
         var (manifest, problems, unreadable) = document.Result;
         var text = new StringBuilder($"unreadable: {unreadable}\n");

@@ -60,7 +60,7 @@ public sealed class ManifestReaderTests
     public void RawFieldsCanBeReadFromManyThreadsAtOnce()
     {
         // Raw builds its children on first use; concurrent first reads must all see every field.
-        var models = ManifestReader.LoadFile(Manifests.RepositoryFile("models.yaml")).Manifest.Models.Values.ToList();
+        var models = ManifestReader.Load(new StringReader(ShippedCatalog.Text), "models.yaml").Manifest.Models.Values.ToList();
 
         var counts = models.AsParallel().WithDegreeOfParallelism(8)
             .SelectMany(model => Enumerable.Range(0, 8).Select(_ => model))

@@ -19,9 +19,10 @@ public sealed class LaminaSystem : IAsyncDisposable
     public const string AbsentModel = "absent";
     public const string BrokenModel = "broken";
 
-    private LaminaSystem(string root, string store, int gatewayPort, DistributedApplication app)
+    private LaminaSystem(string root, string manifest, string store, int gatewayPort, DistributedApplication app)
     {
         Root = root;
+        ManifestPath = manifest;
         Store = store;
         GatewayPort = gatewayPort;
         App = app;
@@ -84,19 +85,33 @@ public sealed class LaminaSystem : IAsyncDisposable
     }
 
     /// <summary>Starts the system on a folder the caller prepared: its <c>models.yaml</c> and <c>models/</c>.</summary>
-    public static async Task<LaminaSystem> StartAsync(string store, string root, IReadOnlyList<string>? settings = null, CancellationToken cancellationToken = default)
+    public static Task<LaminaSystem> StartAsync(string store, string root, IReadOnlyList<string>? settings = null, CancellationToken cancellationToken = default) =>
+        StartAsync(store, root, Path.Combine(root, "models.yaml"), settings ?? [], cancellationToken);
+
+    /// <summary>
+    /// Starts the system as a new user does, with no <c>Lamina:Manifest</c>: the live manifest is
+    /// created in the data folder (under a new temporary folder, with the models folder) from the
+    /// repository's catalog.
+    /// </summary>
+    public static Task<LaminaSystem> StartOnDefaultManifestAsync(string store, IReadOnlyList<string> settings, CancellationToken cancellationToken = default)
     {
-        var manifest = Path.Combine(root, "models.yaml");
+        var root = Directory.CreateTempSubdirectory("lamina-system-").FullName;
+        Directory.CreateDirectory(Path.Combine(root, "models"));
+        return StartAsync(store, root, manifest: null, settings, cancellationToken);
+    }
+
+    private static async Task<LaminaSystem> StartAsync(string store, string root, string? manifest, IReadOnlyList<string> settings, CancellationToken cancellationToken)
+    {
         var models = Path.Combine(root, "models");
         var port = LocalMachine.FreePort();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Lamina_AppHost>(
             [
-                $"--Lamina:Manifest={manifest}",
+                .. manifest is null ? Array.Empty<string>() : [$"--Lamina:Manifest={manifest}"],
                 $"--Lamina:ModelsDir={models}",
                 $"--Lamina:DataDir={Path.Combine(root, "data")}",
                 $"--Lamina:GatewayPort={port}",
                 $"--Lamina:Store={store}",
-                .. settings ?? [],
+                .. settings,
             ],
             cancellationToken);
         // The services' own logs are in the dashboard; failed health checks while they start are expected.
@@ -115,10 +130,11 @@ public sealed class LaminaSystem : IAsyncDisposable
         timeout.CancelAfter(TimeSpan.FromMinutes(3));
         await app.StartAsync(timeout.Token);
         await app.ResourceNotifications.WaitForResourceHealthyAsync("gateway", timeout.Token);
-        return new LaminaSystem(root, store, port, app);
+        return new LaminaSystem(root, manifest ?? Path.Combine(root, "data", "models.yaml"), store, port, app);
     }
 
-    public string ManifestPath => Path.Combine(Root, "models.yaml");
+    /// <summary>The live manifest the Registry reads and writes.</summary>
+    public string ManifestPath { get; }
 
     private static byte[] UnknownArchitecture(byte[] gguf)
     {
