@@ -55,8 +55,9 @@ public sealed class ModelRequestMetering(RequestDelegate next, GatewayMetrics me
             {
                 FirstToken = body.FirstByte,
                 InputTokens = prompt,
-                // Without a usage object (a stream whose client did not ask for include_usage), the chunks that carried text.
-                OutputTokens = completion ?? (body.Events > 0 ? body.TextEvents : null),
+                // The backend's own count, read from the body's tail rather than by parsing every chunk: Lamina's engine and llama.cpp
+                // give it at every stream's end, vLLM and MLC when the client asks (stream_options.include_usage), as Ollama's routes do.
+                OutputTokens = completion,
             };
             metrics.Record(tally);
             activity?.SetTag("http.response.status_code", tally.Status)
