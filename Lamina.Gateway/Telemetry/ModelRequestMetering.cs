@@ -17,7 +17,11 @@ public sealed class ModelRequestMetering(RequestDelegate next, GatewayMetrics me
     {
         context.Items[ModelKey] = model;
         context.Items[BackendKey] = backend;
-        Activity.Current?.SetTag("lamina.model", model).SetTag("lamina.backend", backend);
+        // An activity the sampler left out only carries the trace context: tags on it would be work for nothing.
+        if (Activity.Current is { IsAllDataRequested: true } activity)
+        {
+            activity.SetTag("lamina.model", model).SetTag("lamina.backend", backend);
+        }
     }
 
     private const string ModelKey = "lamina.model";
@@ -36,7 +40,7 @@ public sealed class ModelRequestMetering(RequestDelegate next, GatewayMetrics me
         }
 
         // The server's own span for the request carries the model's tags: a span of our own beside it cost a tenth of a proxied request.
-        var activity = Activity.Current;
+        var activity = Activity.Current is { IsAllDataRequested: true } recorded ? recorded : null;
         var startedAt = Stopwatch.GetTimestamp();
         var original = context.Response.Body;
         using var body = new MeteredBody(original, startedAt);
