@@ -118,9 +118,9 @@ public static class OpenAiApi
         try
         {
             error = await forwarder.ForwardAsync(context, route.Endpoint, request.BodyFor(model, route));
-            if (error is not ForwarderError.None && BackendForwarder.Refused(context))
+            if (error is not ForwarderError.None && BackendForwarder.NoResponse(context))
             {
-                // Nothing reached the backend (it stopped since it was recorded): ask again, once, where the model runs now.
+                // Nothing came back (the backend stopped since it was recorded, or died with the request): ask again, once, where the model runs now.
                 BackendForwarder.ForgetFailure(context);
                 route = await router.RerouteAsync(model, request.KeepAlive, null, options.StartTimeout, cancellationToken);
                 if (route.Endpoint is null)

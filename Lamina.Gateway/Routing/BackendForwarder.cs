@@ -37,24 +37,9 @@ public sealed class BackendForwarder(IHttpForwarder forwarder) : IDisposable
     /// <paramref name="endpoint"/>. Headers pass as they came but for the client's key, which is Lamina's and no
     /// backend's business. On an error before the response started, YARP has set a 502 and its error feature.
     /// </summary>
-    public async ValueTask<ForwarderError> ForwardAsync(HttpContext context, string endpoint, ReadOnlyMemory<byte> body)
+    public ValueTask<ForwarderError> ForwardAsync(HttpContext context, string endpoint, ReadOnlyMemory<byte> body)
     {
-        var error = await ForwardOnceAsync(context, endpoint, body);
-        if (error is ForwarderError.Request && !context.Response.HasStarted
-            && context.GetForwarderErrorFeature()?.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded } or HttpRequestException { InnerException: HttpIOException { HttpRequestError: HttpRequestError.ResponseEnded } })
-        {
-            // Closed with nothing sent back: most likely a kept-alive connection the backend closed as the request went out
-            // (llama-server closes idle ones). Once more, on another connection; a backend that died is refused there.
-            ForgetFailure(context);
-            error = await ForwardOnceAsync(context, endpoint, body);
-        }
-
-        return error;
-    }
-
-    private ValueTask<ForwarderError> ForwardOnceAsync(HttpContext context, string endpoint, ReadOnlyMemory<byte> body)
-    {
-        // YARP sends the request's body stream: this one can be sent again, after a closed connection or to another backend.
+        // YARP sends the request's body stream: this one can be sent again, to where the model runs now.
         context.Request.Body = MemoryMarshal.TryGetArray(body, out var bytes)
             ? new MemoryStream(bytes.Array!, bytes.Offset, bytes.Count, writable: false)
             : new MemoryStream(body.ToArray(), writable: false);
@@ -63,14 +48,16 @@ public sealed class BackendForwarder(IHttpForwarder forwarder) : IDisposable
     }
 
     /// <summary>
-    /// Whether the last forward failed because the backend refused the connection: nothing reached it (it stopped since
-    /// it was recorded), so the request may go where the model runs now.
+    /// Whether the last forward got nothing back: the backend refused the connection (it stopped since it was recorded),
+    /// or closed it before any response (it died with the request, or closed a kept-alive connection as the request went
+    /// out). The request may then go where the model runs now.
     /// </summary>
-    public static bool Refused(HttpContext context) =>
+    public static bool NoResponse(HttpContext context) =>
         !context.Response.HasStarted
-        && context.GetForwarderErrorFeature()?.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError };
+        && context.GetForwarderErrorFeature()?.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.ResponseEnded }
+            or HttpRequestException { InnerException: HttpIOException { HttpRequestError: HttpRequestError.ResponseEnded } };
 
-    /// <summary>Readies the response for another forward after <see cref="Refused"/>: YARP forwards only while the response is untouched.</summary>
+    /// <summary>Readies the response for another forward after <see cref="NoResponse"/>: YARP forwards only while the response is untouched.</summary>
     public static void ForgetFailure(HttpContext context)
     {
         context.Response.StatusCode = StatusCodes.Status200OK;

@@ -125,6 +125,7 @@ public sealed class BackendForwarderTests
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.Equal("second", await second.Content.ReadAsStringAsync());
         Assert.Equal(ForwarderError.None, await front.OutcomeAsync());
+        Assert.True(front.LastGotNoResponse);
         Assert.Equal(2, backend.Connections);
         Assert.Equal(3, backend.Heads.Count);
     }
@@ -213,7 +214,7 @@ public sealed class BackendForwarderTests
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.Equal("", await response.Content.ReadAsStringAsync());
         Assert.NotEqual(ForwarderError.None, await front.OutcomeAsync());
-        Assert.False(front.LastRefused);
+        Assert.False(front.LastGotNoResponse);
     }
 
     [Fact]
@@ -248,7 +249,7 @@ public sealed class BackendForwarderTests
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.Equal(ForwarderError.Request, await front.OutcomeAsync());
-        Assert.True(front.LastRefused);
+        Assert.True(front.LastGotNoResponse);
     }
 
     [Fact]

@@ -10,7 +10,8 @@ namespace Lamina.Gateway.Tests.Forwarding;
 
 /// <summary>
 /// A Kestrel server on loopback that forwards every request to one backend through <see cref="BackendForwarder"/>,
-/// as the gateway does once it knows where a model runs: the body read first, then YARP's forwarder.
+/// as the gateway does once it knows where a model runs: the body read first, then YARP's forwarder, and once more
+/// when nothing came back.
 /// </summary>
 public sealed class ForwardingFront : IAsyncDisposable
 {
@@ -29,15 +30,22 @@ public sealed class ForwardingFront : IAsyncDisposable
         {
             var body = await OpenAiRequest.ReadBodyAsync(context.Request, context.RequestAborted);
             var outcome = await forwarder.ForwardAsync(context, endpoint, body);
-            LastRefused = BackendForwarder.Refused(context);
+            LastGotNoResponse = BackendForwarder.NoResponse(context);
+            if (LastGotNoResponse)
+            {
+                // As the gateway sends it once more where the Runner says the model runs: here, the same backend.
+                BackendForwarder.ForgetFailure(context);
+                outcome = await forwarder.ForwardAsync(context, endpoint, body);
+            }
+
             await _outcomes.Writer.WriteAsync(outcome);
         });
     }
 
     public HttpClient Client { get; private set; } = null!;
 
-    /// <summary>Whether the last request's backend refused the connection, which is what sends a request where its model runs now.</summary>
-    public bool LastRefused { get; private set; }
+    /// <summary>Whether the last request got nothing back from its backend, which is what sends a request where its model runs now.</summary>
+    public bool LastGotNoResponse { get; private set; }
 
     public static async Task<ForwardingFront> StartAsync(string endpoint)
     {
