@@ -21,6 +21,12 @@ public static class Extensions
             endpoint.Port = endpoint.TargetPort = LocalMachine.FreePort();
             endpoint.IsProxied = false;
         });
+        // Under `dotnet run` every request is traced, for the dashboard; a published service samples (Lamina:Telemetry:SampleRatio).
+        if (service.ApplicationBuilder.ExecutionContext.IsRunMode && !settings.Passed.ContainsKey("Telemetry:SampleRatio"))
+        {
+            service.WithEnvironment("Lamina__Telemetry__SampleRatio", "1");
+        }
+
         foreach (var (key, value) in settings.Passed)
         {
             var variable = "Lamina__" + key.Replace(":", "__", StringComparison.Ordinal);

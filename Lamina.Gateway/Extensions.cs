@@ -53,8 +53,6 @@ public static class Extensions
         builder.Services.AddHostedService(services => services.GetRequiredService<ModelAliases>());
         builder.Services.AddHostedService<StoreEvents>();
         builder.Services.AddHostedService<GatewayPresence>();
-        builder.Services.AddSingleton<Forwarding.BackendConnections>();
-        builder.Services.AddSingleton<Forwarding.Http1Forwarder>();
         builder.Services.AddSingleton<BackendForwarder>();
         builder.Services.AddSingleton<OllamaBackendClient>();
         builder.Services.AddTransient<OllamaCatalog>();

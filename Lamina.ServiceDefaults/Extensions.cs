@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -13,6 +14,11 @@ namespace Microsoft.Extensions.Hosting;
 public static class Extensions
 {
     private const string HealthEndpointPath = "/health";
+
+    /// <summary>The share of requests traced where no caller decided (0 to 1); the AppHost sets 1 under <c>dotnet run</c>.</summary>
+    public const string SampleRatioKey = "Lamina:Telemetry:SampleRatio";
+
+    private const double DefaultSampleRatio = 0.1;
     private const string AlivenessEndpointPath = "/alive";
 
     /// <summary>Adds OpenTelemetry, health checks, service discovery and resilient HTTP clients.</summary>
@@ -58,6 +64,9 @@ public static class Extensions
                 .AddRuntimeInstrumentation()
                 .AddMeter("Lamina.*"))
             .WithTracing(tracing => tracing
+                // A caller's decision stands; other requests are traced at the configured ratio: every span costs the gateway
+                // CPU per request, whether or not anything exports it.
+                .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(SampleRatio(builder.Configuration))))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource("Lamina.*")
                 .AddAspNetCoreInstrumentation(options =>
@@ -74,6 +83,19 @@ public static class Extensions
         }
 
         return builder;
+    }
+
+    private static double SampleRatio(IConfiguration configuration)
+    {
+        var text = configuration[SampleRatioKey];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return DefaultSampleRatio;
+        }
+
+        return double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var ratio) && ratio is >= 0 and <= 1
+            ? ratio
+            : throw new InvalidOperationException($"{SampleRatioKey} is '{text}'; give a share of requests to trace from 0 to 1, such as 0.1 (the default) or 1 to trace every request.");
     }
 
     /// <summary>Adds the liveness check every service reports under <c>/alive</c>.</summary>

@@ -67,11 +67,12 @@ public static class OpenAiApi
         HttpContext context, ModelRouter router, ModelAliases aliases, ModelGate gate, BackendForwarder forwarder, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
     {
         var (request, invalid) = await OpenAiRequest.ReadAsync(context.Request, options.Value.MaxBodyBytes, cancellationToken);
-        if (request is null)
-        {
-            return invalid!;
-        }
+        return request is null ? invalid! : await ForwardAsync(context, request, router, aliases, gate, forwarder, options.Value, cancellationToken);
+    }
 
+    private static async Task<Results<EmptyHttpResult, JsonHttpResult<OpenAiError>>> ForwardAsync(
+        HttpContext context, OpenAiRequest request, ModelRouter router, ModelAliases aliases, ModelGate gate, BackendForwarder forwarder, GatewayOptions options, CancellationToken cancellationToken)
+    {
         var model = aliases.Resolve(request.Model);
         ModelRequestMetering.Served(context, model, null);
         using var place = await gate.EnterAsync(model, cancellationToken);
@@ -79,16 +80,16 @@ public static class OpenAiApi
         {
             context.Response.Headers.RetryAfter = gate.RetryAfterSeconds(model).ToString(CultureInfo.InvariantCulture);
             return OpenAiError.Result(StatusCodes.Status429TooManyRequests,
-                $"model '{model}' has {options.Value.MaxQueuePerModel} requests waiting already (Lamina:Gateway:MaxQueuePerModel); retry after the Retry-After seconds", "model_queue_full");
+                $"model '{model}' has {options.MaxQueuePerModel} requests waiting already (Lamina:Gateway:MaxQueuePerModel); retry after the Retry-After seconds", "model_queue_full");
         }
 
-        var starting = router.RouteWithinAsync(model, request.KeepAlive, null, options.Value.StartTimeout, cancellationToken);
-        if (request.Stream && !await StartingStream.SettlesQuietlyAsync(starting, options.Value.StreamKeepAlive, cancellationToken))
+        var starting = router.RouteWithinAsync(model, request.KeepAlive, null, options.StartTimeout, cancellationToken);
+        if (request.Stream && !await StartingStream.SettlesQuietlyAsync(starting, options.StreamKeepAlive, cancellationToken))
         {
             router.Began(model);
             try
             {
-                await StartingStream.ForwardAsync(context, model, request, starting, forwarder, options.Value);
+                await StartingStream.ForwardAsync(context, model, request, starting, forwarder, options);
             }
             finally
             {
@@ -114,40 +115,32 @@ public static class OpenAiApi
         }
 
         ModelRequestMetering.Served(context, model, route.Backend);
-        if ((route.ServedModel ?? model) is var served && served != request.Model)
-        {
-            await ServedModelBody.RewriteAsync(context.Request, served, cancellationToken);
-        }
-
         router.Began(model);
         ForwarderError error;
         try
         {
-            error = await forwarder.ForwardAsync(context, route.Endpoint);
-            if (error is ForwarderError.Request && !context.Response.HasStarted && context.Request.Body.CanSeek)
+            error = await forwarder.ForwardAsync(context, route.Endpoint, request.BodyFor(model, route));
+            if (error is not ForwarderError.None && BackendForwarder.NoResponse(context))
             {
-                // Nothing reached the backend (it stopped since it was recorded): ask again, once, where the model runs now.
-                context.Request.Body.Position = 0;
-                // Through YARP (an https:// backend) the failed try was answered 502, and YARP forwards only while the response is untouched.
-                context.Response.StatusCode = StatusCodes.Status200OK;
-                context.Features.Set<IForwarderErrorFeature>(null);
-                route = await router.RerouteAsync(model, request.KeepAlive, null, options.Value.StartTimeout, cancellationToken);
+                // Nothing came back (the backend stopped since it was recorded, or died with the request): ask again, once, where the model runs now.
+                BackendForwarder.ForgetFailure(context);
+                route = await router.RerouteAsync(model, request.KeepAlive, null, options.StartTimeout, cancellationToken);
                 if (route.Endpoint is null)
                 {
                     return OpenAiRefusal.Of(model, route);
                 }
 
-                error = await forwarder.ForwardAsync(context, route.Endpoint);
+                error = await forwarder.ForwardAsync(context, route.Endpoint, request.BodyFor(model, route));
             }
         }
         catch (TimeoutException e)
         {
-            // The model is starting again, for longer than StartTimeout: the same answer as a first start that takes long.
+            // The model is starting again, for longer than StartTimeout: the same response as a first start that takes long.
             return StillLoading(e);
         }
         finally
         {
-            // The idle clock starts when the answer ends, not when it began: a long stream is use.
+            // The idle clock starts when the response ends, not when it began: a long stream is use.
             router.Ended(model);
         }
 
@@ -173,30 +166,27 @@ public static class OpenAiApi
             return tooLarge;
         }
 
-        JsonObject? body;
+        byte[] bytes;
         try
         {
-            body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: cancellationToken) as JsonObject;
+            bytes = await OpenAiRequest.ReadBodyAsync(context.Request, cancellationToken);
+            if (OpenAiBody.Read(bytes) is null)
+            {
+                return OpenAiRequest.BadRequest("the body must be a JSON object with messages", null);
+            }
         }
         catch (System.Text.Json.JsonException e)
         {
-            return OpenAiError.Result(StatusCodes.Status400BadRequest, $"the body is not valid JSON: {e.Message}", "invalid_request");
+            return OpenAiRequest.BadRequest($"the body is not valid JSON: {e.Message}", null);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return OpenAiRequest.TooLarge(options.Value.MaxBodyBytes);
         }
 
-        if (body is null)
-        {
-            return OpenAiError.Result(StatusCodes.Status400BadRequest, "the body must be a JSON object with messages", "invalid_request");
-        }
-
-        body["model"] = name;
-        var bytes = System.Text.Encoding.UTF8.GetBytes(body.ToJsonString());
-        context.Request.Body = new MemoryStream(bytes);
-        context.Request.ContentLength = bytes.Length;
-        context.Request.Path = "/v1/chat/completions";
-        return await Forward(context, router, aliases, gate, forwarder, options, cancellationToken);
+        const string chat = "/v1/chat/completions";
+        context.Request.Path = chat;
+        var (request, invalid) = OpenAiRequest.Parse(chat, ServedModelBody.With(bytes, name));
+        return request is null ? invalid! : await ForwardAsync(context, request, router, aliases, gate, forwarder, options.Value, cancellationToken);
     }
 }

@@ -12,7 +12,7 @@ public static class OpenAiBodyRules
     private static readonly string[] Numbers = ["temperature", "top_p", "presence_penalty", "frequency_penalty"];
 
     /// <summary>The problem and the field it is in, or null when the body holds what <paramref name="path"/> needs.</summary>
-    public static (string Message, string Field)? Check(string path, JsonElement body)
+    public static (string Message, string Field)? Check(string path, OpenAiBody body)
     {
         var required = path switch
         {
@@ -24,52 +24,43 @@ public static class OpenAiBodyRules
         return required ?? Optional(body);
     }
 
-    private static (string, string)? Messages(JsonElement body)
+    private static (string, string)? Messages(OpenAiBody body)
     {
-        if (!body.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array || messages.GetArrayLength() == 0)
+        if (!body.Has("messages", out var messages) || messages != JsonTokenType.StartArray || body.Items("messages") == 0)
         {
             return ("'messages' is required: a list of at least one {\"role\": ..., \"content\": ...}", "messages");
         }
 
-        var at = 0;
-        foreach (var message in messages.EnumerateArray())
-        {
-            if (message.ValueKind != JsonValueKind.Object || !message.TryGetProperty("role", out var role) || role.ValueKind != JsonValueKind.String)
-            {
-                return ($"'messages[{at}]' needs a \"role\" (system, user, assistant or tool)", $"messages[{at}]");
-            }
-
-            at++;
-        }
-
-        return null;
+        return body.FirstMessageWithoutRole is >= 0 and var at
+            ? ($"'messages[{at}]' needs a \"role\" (system, user, assistant or tool)", $"messages[{at}]")
+            : null;
     }
 
-    private static (string, string)? TextOrList(JsonElement body, string field, string what) =>
-        body.TryGetProperty(field, out var value) && (value.ValueKind == JsonValueKind.String || (value.ValueKind == JsonValueKind.Array && value.GetArrayLength() > 0))
+    private static (string, string)? TextOrList(OpenAiBody body, string field, string what) =>
+        body.Has(field, out var value) && (value == JsonTokenType.String || (value == JsonTokenType.StartArray && body.Items(field) > 0))
             ? null
             : ($"'{field}' is required: {what}, as a string or a list", field);
 
-    private static (string, string)? Optional(JsonElement body)
+    private static (string, string)? Optional(OpenAiBody body)
     {
-        if (body.TryGetProperty("stream", out var stream) && stream.ValueKind is not (JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null))
+        if (body.Has("stream", out var stream) && stream is not (JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null))
         {
-            return ($"'stream' is {stream.GetRawText()}; write true or false", "stream");
+            return ($"'stream' is {body.Raw("stream")}; write true or false", "stream");
         }
 
         foreach (var field in PositiveIntegers)
         {
-            if (body.TryGetProperty(field, out var value) && value.ValueKind != JsonValueKind.Null && !(value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) && number > 0))
+            if (body.Has(field, out var value) && value != JsonTokenType.Null && !body.IsPositiveInteger(field))
             {
-                return ($"'{field}' is {value.GetRawText()}; write a whole number of at least 1", field);
+                return ($"'{field}' is {body.Raw(field)}; write a whole number of at least 1", field);
             }
         }
 
         foreach (var field in Numbers)
         {
-            if (body.TryGetProperty(field, out var value) && value.ValueKind is not (JsonValueKind.Number or JsonValueKind.Null))
+            if (body.Has(field, out var value) && value is not (JsonTokenType.Number or JsonTokenType.Null))
             {
-                return ($"'{field}' is {value.GetRawText()}; write a number", field);
+                return ($"'{field}' is {body.Raw(field)}; write a number", field);
             }
         }
 

@@ -63,25 +63,20 @@ public static class StartingStream
         }
 
         ModelRequestMetering.Served(context, model, route.Backend);
-        if ((route.ServedModel ?? model) is var served && served != request.Model)
-        {
-            await ServedModelBody.RewriteAsync(context.Request, served, aborted);
-        }
-
         using var upstream = new HttpRequestMessage(HttpMethod.Post, route.Endpoint + context.Request.Path)
         {
-            Content = new StreamContent(context.Request.Body),
+            Content = new ReadOnlyMemoryContent(request.BodyFor(model, route)),
         };
         upstream.Content.Headers.ContentType = new("application/json");
-        using var answer = await backends.SendAsync(upstream, aborted);
-        if (!answer.IsSuccessStatusCode)
+        using var backendResponse = await backends.SendAsync(upstream, aborted);
+        if (!backendResponse.IsSuccessStatusCode)
         {
-            var detail = await answer.Content.ReadAsStringAsync(aborted);
-            await ErrorAsync(response, (int)answer.StatusCode, $"the backend of model '{model}' answered {(int)answer.StatusCode}: {detail}", "backend_failed", aborted);
+            var detail = await backendResponse.Content.ReadAsStringAsync(aborted);
+            await ErrorAsync(response, (int)backendResponse.StatusCode, $"the backend of model '{model}' responded {(int)backendResponse.StatusCode}: {detail}", "backend_failed", aborted);
             return;
         }
 
-        await using var stream = await answer.Content.ReadAsStreamAsync(aborted);
+        await using var stream = await backendResponse.Content.ReadAsStreamAsync(aborted);
         var buffer = new byte[16 * 1024];
         int read;
         while ((read = await stream.ReadAsync(buffer, aborted)) > 0)

@@ -5,38 +5,31 @@ using System.Diagnostics;
 namespace Lamina.Gateway.Telemetry;
 
 /// <summary>
-/// Watches an answer pass on its way to the client, without holding it up: when its first byte
-/// went, how many SSE data events it had, and the token counts of the <c>usage</c> object that
-/// backends put at the end of an answer (the last chunk, or the JSON body). Disposing it returns its
-/// buffer and leaves the inner stream open.
+/// Watches a response body pass on its way to the client, without holding it up or reading it: when its first byte
+/// went, and the last few kilobytes, where backends put the token counts (OpenAI's <c>usage</c> in the last chunk or
+/// the JSON body, llama.cpp's <c>timings</c> on every stream's last chunk, Ollama's counts in its last line). Disposing it returns its buffer and leaves the inner stream open.
 /// </summary>
 public sealed class MeteredBody(Stream inner, long startedAt) : Stream
 {
     private const int TailBytes = 4096;
 
+    // A ring: the newest bytes end at _end, and once it has wrapped the whole buffer holds the tail.
     private byte[] _tail = ArrayPool<byte>.Shared.Rent(TailBytes);
-    private int _tailLength;
-    // An event starts a line, and the stream's start counts as one.
-    private readonly SplitCount _events = new("\ndata: {"u8, "\n"u8);
-    // A streamed chunk that carries text: one token each from llama.cpp, vLLM and Lamina's engine (role and finish chunks carry none).
-    private readonly SplitCount _texts = new("\"content\":\""u8);
-    private readonly SplitCount _emptyTexts = new("\"content\":\"\""u8);
+    private int _end;
+    private bool _wrapped;
 
-    /// <summary>When the answer's first byte went, since the request arrived, not counting SSE comments (the keep-alives while a model loads); null when none did.</summary>
+    /// <summary>When the body's first byte went, since the request arrived, not counting SSE comments (the keep-alives while a model loads); null when none did.</summary>
     public TimeSpan? FirstByte { get; private set; }
 
-    /// <summary>SSE <c>data: {...}</c> events seen: a streamed answer's chunks.</summary>
-    public long Events => _events.Count;
-
-    /// <summary>Streamed chunks with non-empty text: the tokens generated, where the answer gives no usage.</summary>
-    public long TextEvents => _texts.Count - _emptyTexts.Count;
-
-    /// <summary>The answer's own token counts: OpenAI's usage, or Ollama's prompt_eval_count and eval_count.</summary>
+    /// <summary>
+    /// The body's own token counts, from its tail: OpenAI's usage, llama.cpp's timings (prompt_n, predicted_n), or
+    /// Ollama's prompt_eval_count and eval_count; null where it has none.
+    /// </summary>
     public (long? Prompt, long? Completion) Usage()
     {
-        var tail = _tail.AsSpan(0, _tailLength);
-        return (Number(tail, "\"prompt_tokens\":"u8) ?? Number(tail, "\"prompt_eval_count\":"u8),
-            Number(tail, "\"completion_tokens\":"u8) ?? Number(tail, "\"eval_count\":"u8));
+        var tail = Tail();
+        return (Number(tail, "\"prompt_tokens\":"u8) ?? Number(tail, "\"prompt_n\":"u8) ?? Number(tail, "\"prompt_eval_count\":"u8),
+            Number(tail, "\"completion_tokens\":"u8) ?? Number(tail, "\"predicted_n\":"u8) ?? Number(tail, "\"eval_count\":"u8));
     }
 
     public override void Write(ReadOnlySpan<byte> buffer)
@@ -72,31 +65,20 @@ public sealed class MeteredBody(Stream inner, long startedAt) : Stream
             FirstByte = Stopwatch.GetElapsedTime(startedAt);
         }
 
-        _events.Add(bytes);
-        _texts.Add(bytes);
-        _emptyTexts.Add(bytes);
-        Keep(bytes);
-    }
-
-    private void Keep(ReadOnlySpan<byte> bytes)
-    {
-        if (bytes.Length >= TailBytes)
+        if (bytes.Length > TailBytes)
         {
-            bytes[^TailBytes..].CopyTo(_tail);
-            _tailLength = TailBytes;
-            return;
+            bytes = bytes[^TailBytes..];
         }
 
-        var overflow = _tailLength + bytes.Length - TailBytes;
-        if (overflow > 0)
-        {
-            _tail.AsSpan(overflow, _tailLength - overflow).CopyTo(_tail);
-            _tailLength -= overflow;
-        }
-
-        bytes.CopyTo(_tail.AsSpan(_tailLength));
-        _tailLength += bytes.Length;
+        var first = Math.Min(bytes.Length, TailBytes - _end);
+        bytes[..first].CopyTo(_tail.AsSpan(_end));
+        bytes[first..].CopyTo(_tail);
+        _wrapped |= _end + bytes.Length >= TailBytes;
+        _end = (_end + bytes.Length) % TailBytes;
     }
+
+    /// <summary>The tail in order, oldest byte first.</summary>
+    private byte[] Tail() => _wrapped ? [.. _tail.AsSpan(_end, TailBytes - _end), .. _tail.AsSpan(0, _end)] : _tail[.._end];
 
     /// <summary>The number after the last occurrence of the key, if the tail holds one.</summary>
     private static long? Number(ReadOnlySpan<byte> tail, ReadOnlySpan<byte> key)
@@ -117,7 +99,8 @@ public sealed class MeteredBody(Stream inner, long startedAt) : Stream
         {
             ArrayPool<byte>.Shared.Return(_tail);
             _tail = [];
-            _tailLength = 0;
+            _end = 0;
+            _wrapped = false;
         }
 
         base.Dispose(disposing);

@@ -17,7 +17,11 @@ public sealed class ModelRequestMetering(RequestDelegate next, GatewayMetrics me
     {
         context.Items[ModelKey] = model;
         context.Items[BackendKey] = backend;
-        Activity.Current?.SetTag("lamina.model", model).SetTag("lamina.backend", backend);
+        // An activity the sampler left out only carries the trace context: tags on it would be work for nothing.
+        if (Activity.Current is { IsAllDataRequested: true } activity)
+        {
+            activity.SetTag("lamina.model", model).SetTag("lamina.backend", backend);
+        }
     }
 
     private const string ModelKey = "lamina.model";
@@ -36,7 +40,7 @@ public sealed class ModelRequestMetering(RequestDelegate next, GatewayMetrics me
         }
 
         // The server's own span for the request carries the model's tags: a span of our own beside it cost a tenth of a proxied request.
-        var activity = Activity.Current;
+        var activity = Activity.Current is { IsAllDataRequested: true } recorded ? recorded : null;
         var startedAt = Stopwatch.GetTimestamp();
         var original = context.Response.Body;
         using var body = new MeteredBody(original, startedAt);
@@ -55,8 +59,9 @@ public sealed class ModelRequestMetering(RequestDelegate next, GatewayMetrics me
             {
                 FirstToken = body.FirstByte,
                 InputTokens = prompt,
-                // Without a usage object (a stream whose client did not ask for include_usage), the chunks that carried text.
-                OutputTokens = completion ?? (body.Events > 0 ? body.TextEvents : null),
+                // The backend's own count, read from the body's tail rather than by parsing every chunk: Lamina's engine and llama.cpp
+                // give it at every stream's end, vLLM and MLC when the client asks (stream_options.include_usage), as Ollama's routes do.
+                OutputTokens = completion,
             };
             metrics.Record(tally);
             activity?.SetTag("http.response.status_code", tally.Status)

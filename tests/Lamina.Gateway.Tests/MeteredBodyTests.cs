@@ -7,90 +7,94 @@ namespace Lamina.Gateway.Tests;
 public sealed class MeteredBodyTests
 {
     [Fact]
-    public async Task WithoutUsageTheChunksThatCarriedTextAreCountedEvenWhenAWriteSplitsOne()
+    public async Task AStreamPassesUnchangedAndItsUsageIsReadFromItsTailEvenWhenAWriteSplitsIt()
     {
         var stream = string.Concat(
             "data: {\"choices\":[{\"delta\":{\"role\":\"assistant\",\"content\":null}}]}\n\n",
-            "data: {\"choices\":[{\"delta\":{\"content\":\"\"}}]}\n\n",
             "data: {\"choices\":[{\"delta\":{\"content\":\"he\"}}]}\n\n",
-            "data: {\"choices\":[{\"delta\":{\"content\":\"ll\"}}]}\n\n",
-            "data: {\"choices\":[{\"delta\":{\"content\":\"o\"}}]}\n\n",
-            "data: {\"choices\":[{\"finish_reason\":\"stop\",\"delta\":{}}]}\n\ndata: [DONE]\n\n");
+            "data: {\"choices\":[{\"finish_reason\":\"stop\",\"delta\":{}}]}\n\n",
+            "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":2,\"total_tokens\":14}}\n\ndata: [DONE]\n\n");
         var bytes = Encoding.UTF8.GetBytes(stream);
         using var sink = new MemoryStream();
-        var body = new MeteredBody(sink, Stopwatch.GetTimestamp());
+        using var body = new MeteredBody(sink, Stopwatch.GetTimestamp());
 
-        // Writes of 5 bytes split every pattern somewhere.
+        // Writes of 5 bytes split every key somewhere.
         for (var at = 0; at < bytes.Length; at += 5)
         {
             await body.WriteAsync(bytes.AsMemory(at, Math.Min(5, bytes.Length - at)));
         }
 
         Assert.Equal(stream, Encoding.UTF8.GetString(sink.ToArray()));
-        Assert.Equal(6, body.Events);
-        Assert.Equal(3, body.TextEvents);
-        Assert.Equal((null, null), body.Usage());
-    }
-
-    [Fact]
-    public async Task AStreamPassesUnchangedWhileItsEventsAndUsageAreCounted()
-    {
-        var chunks = new[]
-        {
-            "data: {\"choices\":[{\"delta\":{\"content\":\"he\"}}]}\n\nda",
-            "ta: {\"choices\":[{\"delta\":{\"content\":\"llo\"}}]}\n\n",
-            "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":2,\"total_tokens\":14}}\n\ndata: [DONE]\n\n",
-        };
-        using var sink = new MemoryStream();
-        var body = new MeteredBody(sink, Stopwatch.GetTimestamp());
-
-        foreach (var chunk in chunks)
-        {
-            await body.WriteAsync(Encoding.UTF8.GetBytes(chunk));
-        }
-
-        Assert.Equal(string.Concat(chunks), Encoding.UTF8.GetString(sink.ToArray()));
-        Assert.Equal(3, body.Events);
         Assert.Equal((12L, 2L), body.Usage());
         Assert.NotNull(body.FirstByte);
     }
 
     [Fact]
-    public void EventsSplitAnywhereAcrossWritesAreCountedOnce()
+    public void LlamaCppsTimingsOnTheLastChunkCountWhereTheClientAskedForNoUsage()
     {
-        var stream = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("data: {\"x\":1}\n\n", 5)) + "data: [DONE]\n\n");
-        for (var size = 1; size <= 9; size++)
-        {
-            var body = new MeteredBody(Stream.Null, Stopwatch.GetTimestamp());
-            foreach (var piece in stream.Chunk(size))
-            {
-                body.Write(piece);
-            }
+        using var body = new MeteredBody(Stream.Null, Stopwatch.GetTimestamp());
+        body.Write(Encoding.UTF8.GetBytes("data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\n"));
+        body.Write(Encoding.UTF8.GetBytes(
+            "data: {\"choices\":[{\"finish_reason\":\"length\",\"delta\":{}}],\"timings\":{\"prompt_n\":9,\"prompt_ms\":1.5,\"predicted_n\":16,\"predicted_ms\":20.1}}\n\ndata: [DONE]\n\n"));
 
-            Assert.Equal(5, body.Events);
-        }
+        Assert.Equal((9L, 16L), body.Usage());
     }
 
     [Fact]
-    public void AJsonAnswersUsageAndAnOllamaLinesCountsAreRead()
+    public void AStreamWithoutAnyCountHasNone()
     {
-        var openAi = new MeteredBody(Stream.Null, Stopwatch.GetTimestamp());
+        using var body = new MeteredBody(Stream.Null, Stopwatch.GetTimestamp());
+        body.Write(Encoding.UTF8.GetBytes("data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\ndata: [DONE]\n\n"));
+
+        Assert.Equal(((long?)null, (long?)null), body.Usage());
+    }
+
+    [Fact]
+    public void AJsonBodysUsageAndAnOllamaLinesCountsAreRead()
+    {
+        using var openAi = new MeteredBody(Stream.Null, Stopwatch.GetTimestamp());
         openAi.Write(Encoding.UTF8.GetBytes("{\"id\":\"x\",\"choices\":[],\"usage\":{\"prompt_tokens\": 7,\"completion_tokens\": 5}}"));
-        var ollama = new MeteredBody(Stream.Null, Stopwatch.GetTimestamp());
+        using var ollama = new MeteredBody(Stream.Null, Stopwatch.GetTimestamp());
         ollama.Write(Encoding.UTF8.GetBytes("{\"done\":false}\n{\"done\":true,\"prompt_eval_count\":9,\"eval_count\":4}\n"));
 
         Assert.Equal((7L, 5L), openAi.Usage());
-        Assert.Equal(0, openAi.Events);
         Assert.Equal((9L, 4L), ollama.Usage());
     }
 
     [Fact]
-    public void OnlyTheTailIsKeptSoALongAnswerCostsNoMemory()
+    public void SSECommentsDoNotCountAsTheFirstByte()
     {
-        var body = new MeteredBody(Stream.Null, Stopwatch.GetTimestamp());
-        body.Write(Encoding.UTF8.GetBytes("{\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1}}"));
-        body.Write(new byte[1 << 20]);
+        using var body = new MeteredBody(Stream.Null, Stopwatch.GetTimestamp());
+        body.Write(": loading model 'tiny'\n\n"u8);
 
-        Assert.Equal(((long?)null, (long?)null), body.Usage());
+        Assert.Null(body.FirstByte);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(4095)]
+    [InlineData(4096)]
+    [InlineData(5000)]
+    public void OnlyTheTailIsKeptSoALongBodyCostsNoMemoryWhateverTheSizeOfItsWrites(int size)
+    {
+        using var body = new MeteredBody(Stream.Null, Stopwatch.GetTimestamp());
+        var usage = Encoding.UTF8.GetBytes("{\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1}}");
+        var end = Encoding.UTF8.GetBytes("{\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}}");
+        byte[] stream = [.. usage, .. new byte[10_000], .. end];
+
+        foreach (var piece in stream.Chunk(size))
+        {
+            body.Write(piece);
+        }
+
+        Assert.Equal((3L, 4L), body.Usage());
+        using var forgotten = new MeteredBody(Stream.Null, Stopwatch.GetTimestamp());
+        foreach (var piece in ((byte[])[.. usage, .. new byte[10_000]]).Chunk(size))
+        {
+            forgotten.Write(piece);
+        }
+
+        Assert.Equal(((long?)null, (long?)null), forgotten.Usage());
     }
 }

@@ -62,8 +62,7 @@ public sealed class StartingStreamTests
         var context = new DefaultHttpContext();
         using var sink = new MemoryStream();
         context.Response.Body = sink;
-        using var connections = new Lamina.Gateway.Forwarding.BackendConnections();
-        using var backends = new BackendForwarder(new Lamina.Gateway.Forwarding.Http1Forwarder(connections, Microsoft.Extensions.Logging.Abstractions.NullLogger<Lamina.Gateway.Forwarding.Http1Forwarder>.Instance), new NoForwarder());
+        using var backends = new BackendForwarder(new NoForwarder());
 
         await StartingStream.ForwardAsync(context, "tiny", new OpenAiRequest("tiny", Stream: true, KeepAlive: null), start, backends, Options);
 

@@ -2,25 +2,13 @@ using System.Globalization;
 
 namespace Lamina.Bench.Figures;
 
-/// <summary>One load case of the gateway-overhead figure: the upstream asked directly, through the gateway, through bare YARP, and through nginx when installed.</summary>
+/// <summary>One load case of the gateway-overhead figure: the upstream asked directly, through the gateway, through bare YARP, and through nginx (a reference, with no target) when installed.</summary>
 internal sealed record ProxyCase(int Clients, bool Stream, Tally Direct, Tally Gateway, Tally Yarp, Tally? Nginx)
 {
-    private const double LatencyMargin = 0.2;
-    private const double ThroughputShare = 0.8;
-
-    public bool P50Holds => Nginx is not null && Gateway.P50 <= Nginx.P50 + LatencyMargin;
-
-    public bool P99Holds => Nginx is not null && Gateway.P99 <= Nginx.P99 + LatencyMargin;
-
-    public bool ThroughputHolds => NginxRatio >= ThroughputShare;
-
     public double NginxRatio => Nginx is null ? double.NaN : Gateway.PerSecond / Nginx.PerSecond;
 
     /// <summary>The gateway's throughput over bare YARP's: how much of the floor the gateway's own work keeps.</summary>
     public double YarpRatio => Gateway.PerSecond / Yarp.PerSecond;
-
-    /// <summary>Bare YARP's throughput over nginx's: the most a gateway built on YARP could reach.</summary>
-    public double YarpNginxRatio => Nginx is null ? double.NaN : Yarp.PerSecond / Nginx.PerSecond;
 
     public string Line()
     {

@@ -1,37 +1,41 @@
 using System.Threading.Channels;
-using Lamina.Gateway.Forwarding;
+using Lamina.Gateway.OpenAi;
+using Lamina.Gateway.Routing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Lamina.Gateway.Tests.Forwarding;
 
 /// <summary>
-/// A Kestrel server on loopback that forwards every request to one backend through <see cref="Http1Forwarder"/>,
-/// as the gateway does once it knows where a model runs: the body buffered first, a 502 for a failure before any answer.
+/// A Kestrel server on loopback that forwards every request to one backend through <see cref="BackendForwarder"/>,
+/// as the gateway does once it knows where a model runs: the body read first, then YARP's forwarder, and once more
+/// when nothing came back.
 /// </summary>
 public sealed class ForwardingFront : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly BackendConnections _connections = new();
     private readonly Channel<ForwarderError> _outcomes = Channel.CreateUnbounded<ForwarderError>();
 
     private ForwardingFront(string endpoint)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddHttpForwarder();
+        builder.Services.AddSingleton<BackendForwarder>();
         _app = builder.Build();
-        var forwarder = new Http1Forwarder(_connections, NullLogger<Http1Forwarder>.Instance);
+        var forwarder = _app.Services.GetRequiredService<BackendForwarder>();
         _app.Run(async context =>
         {
-            context.Request.EnableBuffering();
-            await context.Request.Body.CopyToAsync(Stream.Null);
-            var outcome = await forwarder.ForwardAsync(context, endpoint);
-            if (outcome is not ForwarderError.None && !context.Response.HasStarted)
+            var body = await OpenAiRequest.ReadBodyAsync(context.Request, context.RequestAborted);
+            var outcome = await forwarder.ForwardAsync(context, endpoint, body);
+            LastGotNoResponse = BackendForwarder.NoResponse(context);
+            if (LastGotNoResponse)
             {
-                context.Response.StatusCode = StatusCodes.Status502BadGateway;
+                // As the gateway sends it once more where the Runner says the model runs: here, the same backend.
+                BackendForwarder.ForgetFailure(context);
+                outcome = await forwarder.ForwardAsync(context, endpoint, body);
             }
 
             await _outcomes.Writer.WriteAsync(outcome);
@@ -39,6 +43,9 @@ public sealed class ForwardingFront : IAsyncDisposable
     }
 
     public HttpClient Client { get; private set; } = null!;
+
+    /// <summary>Whether the last request got nothing back from its backend, which is what sends a request where its model runs now.</summary>
+    public bool LastGotNoResponse { get; private set; }
 
     public static async Task<ForwardingFront> StartAsync(string endpoint)
     {
@@ -59,6 +66,5 @@ public sealed class ForwardingFront : IAsyncDisposable
     {
         Client.Dispose();
         await _app.DisposeAsync();
-        _connections.Dispose();
     }
 }

@@ -7,7 +7,7 @@ namespace Lamina.Gateway.Tests.Forwarding;
 
 /// <summary>
 /// A backend on a real loopback socket that plays one script per connection it accepts, in raw HTTP/1.1 bytes:
-/// the framings, interim answers, cuts and garbage that a well-behaved server never sends on cue.
+/// the framings, interim responses, cuts and garbage that a well-behaved server never sends on cue.
 /// </summary>
 public sealed class ScriptedBackend : IAsyncDisposable
 {
