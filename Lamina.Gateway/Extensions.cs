@@ -72,7 +72,7 @@ public static class Extensions
         app.UseMiddleware<Telemetry.ModelRequestMetering>();
     }
 
-    /// <summary>The Lamina REST routes, proxied to the service that owns each; a service that does not answer is a ProblemDetails naming it.</summary>
+    /// <summary>The Lamina REST routes, proxied to the service that owns each; a service that does not respond is a ProblemDetails naming it.</summary>
     public static void MapServiceRoutes(this WebApplication app) =>
         app.MapReverseProxy(proxy =>
         {

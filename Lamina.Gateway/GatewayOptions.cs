@@ -14,7 +14,7 @@ public sealed class GatewayOptions
     /// <summary>Comma-separated keys for routes that change things (start, stop, downloads, manifest edits, pull, delete); empty: any API key.</summary>
     public string? AdminKeys { get; set; }
 
-    /// <summary>Requests one model answers at once; more wait in its queue. 0: no limit (the backend queues them itself).</summary>
+    /// <summary>Requests one model serves at once; more wait in its queue. 0: no limit (the backend queues them itself).</summary>
     public int MaxConcurrentPerModel { get; set; }
 
     /// <summary>Requests that may wait for one model when MaxConcurrentPerModel is reached; beyond it, 429 with Retry-After.</summary>

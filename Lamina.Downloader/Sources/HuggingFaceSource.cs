@@ -122,7 +122,7 @@ public sealed partial class HuggingFaceSource(HttpClient hub, IOptions<HuggingFa
             "RevisionNotFound" => $"'{repo}' has no revision '{revision}'; use a branch, tag or commit it has",
             "EntryNotFound" => $"'{repo}' has no file '{filename}' at revision '{revision}'; check the filename against the repository's files",
             _ when response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => $"Hugging Face refused '{repo}' ({(int)response.StatusCode}); {tokenHint}",
-            _ => $"Hugging Face answered {(int)response.StatusCode} {response.ReasonPhrase} for '{repo}'{(filename is null ? "" : $" file '{filename}'")}: {Header(response, "X-Error-Message")}",
+            _ => $"Hugging Face responded {(int)response.StatusCode} {response.ReasonPhrase} for '{repo}'{(filename is null ? "" : $" file '{filename}'")}: {Header(response, "X-Error-Message")}",
         });
     }
 

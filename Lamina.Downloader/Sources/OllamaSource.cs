@@ -76,7 +76,7 @@ public sealed partial class OllamaSource(HttpClient registry, IOptions<OllamaOpt
 
         if (!response.IsSuccessStatusCode)
         {
-            throw new TransferException($"the Ollama registry answered {(int)response.StatusCode} {response.ReasonPhrase} for '{name}'");
+            throw new TransferException($"the Ollama registry responded {(int)response.StatusCode} {response.ReasonPhrase} for '{name}'");
         }
 
         return await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken)

@@ -153,7 +153,7 @@ public sealed partial class FileTransfer
             if (response.StatusCode != HttpStatusCode.PartialContent)
             {
                 ThrowUnlessSuccess(response, url);
-                throw new HttpRequestException($"{Describe(url)} answered {(int)response.StatusCode} to a range request");
+                throw new HttpRequestException($"{Describe(url)} responded {(int)response.StatusCode} to a range request");
             }
 
             if (response.Content.Headers.ContentRange?.From != offset)

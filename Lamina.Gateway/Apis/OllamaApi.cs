@@ -9,7 +9,7 @@ namespace Lamina.Gateway.Apis;
 
 public static class OllamaApi
 {
-    /// <summary>The Ollama API version Lamina answers as: clients check it, so it is a plain major.minor.patch.</summary>
+    /// <summary>The Ollama API version <c>/api/version</c> returns: clients check it, so it is a plain major.minor.patch.</summary>
     public const string ApiVersion = "0.12.6";
 
     private static readonly string _laminaVersion =
@@ -26,7 +26,7 @@ public static class OllamaApi
         api.MapGet("/ps", Running).WithName("OllamaPs").WithSummary("The models loaded now.");
         api.MapPost("/show", Show).WithName("OllamaShow").WithSummary("A model's details and GGUF facts.");
         api.MapPost("/pull", Pull).WithName("OllamaPull").WithSummary("Downloads a model; NDJSON progress unless stream is false.");
-        api.MapPost("/chat", OllamaGenerationApi.Chat).WithName("OllamaChat").WithSummary("Starts the model if needed and streams its answer as NDJSON.");
+        api.MapPost("/chat", OllamaGenerationApi.Chat).WithName("OllamaChat").WithSummary("Starts the model if needed and streams its response as NDJSON.");
         api.MapPost("/generate", OllamaGenerationApi.Generate).WithName("OllamaGenerate").WithSummary("Completes a prompt, streamed as NDJSON unless stream is false.");
         api.MapPost("/embed", OllamaGenerationApi.Embed).WithName("OllamaEmbed").WithSummary("Embeds text or a list of texts.");
         api.MapPost("/embeddings", OllamaGenerationApi.Embeddings).WithName("OllamaEmbeddings").WithSummary("Embeds one prompt (Ollama's older route).");

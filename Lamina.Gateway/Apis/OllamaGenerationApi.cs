@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace Lamina.Gateway.Apis;
 
-/// <summary>Ollama's chat, generate and embed routes, answered by the models' OpenAI backends.</summary>
+/// <summary>Ollama's chat, generate and embed routes, served by the models' OpenAI backends.</summary>
 public static class OllamaGenerationApi
 {
     public static async Task<Results<EmptyHttpResult, Ok<OllamaReply>, JsonHttpResult<OllamaError>>> Chat(

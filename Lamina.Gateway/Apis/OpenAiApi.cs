@@ -19,7 +19,7 @@ public static class OpenAiApi
         var api = app.MapGroup("/v1").WithTags("OpenAI");
         api.MapGet("/models", ListModels).WithName("ListOpenAiModels").WithSummary("The catalog as OpenAI's model list, with each model's state.");
         api.MapGet("/models/{id}", GetModel).WithName("GetOpenAiModel").WithSummary("One model of the catalog (by name or alias) as OpenAI's model object.");
-        api.MapPost("/chat/completions", Forward).WithName("ChatCompletions").WithSummary("Starts the model if needed and streams its answer.");
+        api.MapPost("/chat/completions", Forward).WithName("ChatCompletions").WithSummary("Starts the model if needed and streams its response.");
         api.MapPost("/completions", Forward).WithName("Completions").WithSummary("Starts the model if needed and streams its completion.");
         app.MapPost("/chat/{name}", ChatByName).WithTags("Lamina").WithName("ChatWithModel")
             .WithSummary("lamina-llm-serve's chat: an OpenAI chat request for the named model (its body needs no model).");

@@ -3,7 +3,7 @@ using Yarp.ReverseProxy.Model;
 
 namespace Lamina.Gateway.Errors;
 
-/// <summary>A REST route's service that is down or cut off mid-answer: ProblemDetails that name the service, where YARP leaves the body empty.</summary>
+/// <summary>A REST route's service that is down or cut off mid-response: ProblemDetails that name the service, where YARP leaves the body empty.</summary>
 public static class ProxyFailures
 {
     public static async Task ExplainAsync(HttpContext context, Func<Task> next)

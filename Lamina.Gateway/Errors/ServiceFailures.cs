@@ -6,7 +6,7 @@ namespace Lamina.Gateway.Errors;
 
 /// <summary>
 /// A Lamina service the gateway asks itself (the Registry for the catalog, the Downloader for a pull, the Runner
-/// for a start) that does not answer: a 503 that says so in the route's own family shape, not an empty 500.
+/// for a start) that does not respond: a 503 that says so in the route's own family shape, not an empty 500.
 /// Anything else is a 500 that names what failed and points at the gateway's log, without a stack trace.
 /// </summary>
 public sealed partial class ServiceFailures(ILogger<ServiceFailures> logger) : IExceptionHandler
@@ -33,7 +33,7 @@ public sealed partial class ServiceFailures(ILogger<ServiceFailures> logger) : I
         return true;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path}: a service did not answer: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path}: a service sent no response: {Reason}")]
     private static partial void LogUnanswered(ILogger logger, string method, PathString path, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Method} {Path} failed")]

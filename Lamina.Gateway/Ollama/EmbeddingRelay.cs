@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Lamina.Gateway.Ollama;
 
-/// <summary>Answers Ollama's embed routes from the backend's <c>/v1/embeddings</c>.</summary>
+/// <summary>Responds to Ollama's embed routes from the backend's <c>/v1/embeddings</c>.</summary>
 public sealed class EmbeddingRelay(OllamaAdmission admission, Routing.ModelRouter router, TimeProvider time)
 {
     /// <summary>The vectors of <paramref name="inputs"/>, in order, and the prompt tokens they took; or Ollama's error (a 429 sets <paramref name="reply"/>'s Retry-After).</summary>
@@ -38,7 +38,7 @@ public sealed class EmbeddingRelay(OllamaAdmission admission, Routing.ModelRoute
                     ? $"; to embed with it, give \"{model}\" use_cases: [embeddings] alone in models.yaml (llama-server then embeds and does not chat)"
                     : "";
                 return (null, OllamaError.BadRequest(
-                    $"model \"{requested}\" does not support embeddings: its backend has no /v1/embeddings (it answered {(int)response.StatusCode} {response.ReasonPhrase}){fix}"));
+                    $"model \"{requested}\" does not support embeddings: its backend has no /v1/embeddings (it responded {(int)response.StatusCode} {response.ReasonPhrase}){fix}"));
             }
 
             if (!response.IsSuccessStatusCode)
@@ -47,13 +47,13 @@ public sealed class EmbeddingRelay(OllamaAdmission admission, Routing.ModelRoute
                 return (null, OllamaError.Result((int)response.StatusCode is >= 400 and < 500 and var status ? status : StatusCodes.Status500InternalServerError, message));
             }
 
-            var answer = await JsonNode.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
-            var vectors = (answer?["data"] as JsonArray ?? [])
+            var body = await JsonNode.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+            var vectors = (body?["data"] as JsonArray ?? [])
                 .OfType<JsonObject>()
                 .OrderBy(item => item["index"]?.GetValue<int>() ?? 0)
                 .Select(item => (item["embedding"] as JsonArray ?? []).Select(value => value!.GetValue<float>()).ToArray())
                 .ToList();
-            var promptTokens = answer?["usage"]?["prompt_tokens"]?.GetValue<int>() ?? 0;
+            var promptTokens = body?["usage"]?["prompt_tokens"]?.GetValue<int>() ?? 0;
             return (new EmbedResult(vectors, promptTokens, GenerationTally.Nanoseconds(time.GetElapsedTime(started)), GenerationTally.Nanoseconds(load)), null);
         }
         catch (HttpRequestException e)

@@ -10,7 +10,7 @@ public sealed record GenerationCall(
     string Requested, bool IsChat, bool Stream, string? KeepAlive, int? ContextLength, string Path, Func<string, JsonObject> Body)
 {
     /// <summary>
-    /// A line of the answer carrying <paramref name="text"/>, its <paramref name="thinking"/> (a chat's in its message, a
+    /// A line of the response carrying <paramref name="text"/>, its <paramref name="thinking"/> (a chat's in its message, a
     /// generate's beside its response) and a chat's tool calls, in the shape of a chat or of a generate.
     /// </summary>
     public OllamaReply Line(DateTime now, string text, string? thinking = null, IReadOnlyList<OllamaToolCall>? toolCalls = null) => IsChat

@@ -4,9 +4,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Lamina.Gateway.Ollama;
 
 /// <summary>
-/// Answers Ollama's chat and generate from the model's OpenAI backend: starts the model if needed,
+/// Responds to Ollama's chat and generate from the model's OpenAI backend: starts the model if needed,
 /// streams the backend's events back as NDJSON lines as they come (or gathers them into one
-/// answer), and ends the backend's request when the client goes.
+/// response), and ends the backend's request when the client goes.
 /// </summary>
 public sealed class GenerationRelay(
     OllamaAdmission admission, OllamaCatalog catalog, ModelRouter router, RunnerClient runner, TimeProvider time)
@@ -28,14 +28,14 @@ public sealed class GenerationRelay(
         router.Began(model);
         try
         {
-            var (answer, gone) = await admission.PostAsync(
+            var (sent, gone) = await admission.PostAsync(
                 admitted, call.Requested, call.KeepAlive, call.ContextLength, call.Path, route => call.Body(route.ServedModel ?? model), cancellationToken);
-            if (answer is null)
+            if (sent is null)
             {
                 return gone!;
             }
 
-            using var response = answer;
+            using var response = sent;
             if (!response.IsSuccessStatusCode)
             {
                 var message = await OllamaBackendClient.ErrorMessageAsync(response, cancellationToken);
@@ -117,7 +117,7 @@ public sealed class GenerationRelay(
         }
         catch (Exception e) when (e is HttpRequestException or IOException or BackendStreamException && !cancellationToken.IsCancellationRequested)
         {
-            await Ndjson.WriteLineAsync(response, new OllamaError($"the backend of model \"{call.Requested}\" failed mid-answer: {e.Message}"), cancellationToken);
+            await Ndjson.WriteLineAsync(response, new OllamaError($"the backend of model \"{call.Requested}\" failed mid-response: {e.Message}"), cancellationToken);
             return;
         }
 

@@ -51,7 +51,7 @@ public sealed class OllamaAdmission(
 
     /// <summary>
     /// Posts to the admitted backend. When nothing could reach it (it stopped since it was recorded), asks the Runner
-    /// once where the model runs now, as the OpenAI routes do, and posts there: the answer, or Ollama's error.
+    /// once where the model runs now, as the OpenAI routes do, and posts there: the response, or Ollama's error.
     /// </summary>
     public async Task<(HttpResponseMessage? Response, JsonHttpResult<OllamaError>? Refusal)> PostAsync(
         Admission admitted, string requested, string? keepAlive, int? contextLength, string path, Func<RouteResult, JsonObject> body, CancellationToken cancellationToken)

@@ -57,7 +57,7 @@ public static class OllamaBody
     private static JsonHttpResult<OllamaError> TooLarge(long maxBytes) =>
         OllamaError.Result(StatusCodes.Status413PayloadTooLarge, $"the request body is over {maxBytes} bytes (Lamina:Gateway:MaxBodyBytes)");
 
-    /// <summary>Whether a keep_alive unloads the model once the request is answered.</summary>
+    /// <summary>Whether a keep_alive unloads the model once its response is sent.</summary>
     public static bool Unloads(string? keepAlive) =>
         keepAlive is not null && KeepAliveDuration.TryParse(keepAlive, out var duration) && duration == TimeSpan.Zero;
 }

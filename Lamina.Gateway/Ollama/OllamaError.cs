@@ -11,11 +11,11 @@ public sealed record OllamaError(string Error)
 
     public static JsonHttpResult<OllamaError> BadRequest(string message) => Result(StatusCodes.Status400BadRequest, message);
 
-    /// <summary>What Ollama answers a chat, generate or embed for a model it does not have.</summary>
+    /// <summary>What Ollama responds to a chat, generate or embed for a model it does not have.</summary>
     public static JsonHttpResult<OllamaError> NotPulled(string model) =>
         Result(StatusCodes.Status404NotFound, $"model \"{model}\" not found, try pulling it first");
 
-    /// <summary>What Ollama answers show and delete for a model it does not have.</summary>
+    /// <summary>What Ollama responds to show and delete for a model it does not have.</summary>
     public static JsonHttpResult<OllamaError> NotFound(string model) =>
         Result(StatusCodes.Status404NotFound, $"model '{model}' not found");
 

@@ -1,7 +1,7 @@
 namespace Lamina.Gateway.Ollama;
 
 /// <summary>
-/// One line of a chat or generate answer (the whole answer when not streamed): a chat carries
+/// One line of a chat or generate response (the whole response when not streamed): a chat carries
 /// <c>message</c>, a generate <c>response</c>; the last line has <c>done: true</c>, why it ended and
 /// Ollama's counts and durations (nanoseconds).
 /// </summary>

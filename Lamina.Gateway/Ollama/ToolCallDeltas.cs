@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace Lamina.Gateway.Ollama;
 
 /// <summary>
-/// The tool calls of an OpenAI answer, put together from the pieces a stream sends them in (by index: the
+/// The tool calls of an OpenAI response, put together from the pieces a stream sends them in (by index: the
 /// id and name first, then the arguments in bits of text that are JSON only once whole), for Ollama's
 /// <c>message.tool_calls</c>, whose arguments are a JSON object.
 /// </summary>
@@ -13,7 +13,7 @@ public sealed class ToolCallDeltas
 {
     private readonly SortedDictionary<int, Call> _calls = [];
 
-    /// <summary>A chunk's <c>tool_calls</c>: deltas of a stream, or a whole answer's calls (which have no index).</summary>
+    /// <summary>A chunk's <c>tool_calls</c>: deltas of a stream, or a whole response's calls (which have no index).</summary>
     public void Add(JsonArray deltas)
     {
         foreach (var delta in deltas.OfType<JsonObject>())

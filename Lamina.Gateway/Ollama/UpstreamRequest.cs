@@ -81,7 +81,7 @@ public static class UpstreamRequest
 
     private static JsonObject Base(string model, JsonObject? options, JsonElement? format)
     {
-        // Always streamed from the backend, with usage at the end: the gateway answers either way from it.
+        // Always streamed from the backend, with usage at the end: the gateway responds either way from it.
         var body = new JsonObject
         {
             ["model"] = model,
@@ -108,7 +108,7 @@ public static class UpstreamRequest
         return body;
     }
 
-    /// <summary><c>format: "json"</c> as a JSON object answer; a schema as a structured one.</summary>
+    /// <summary><c>format: "json"</c> as a JSON object response; a schema as a structured one.</summary>
     private static JsonObject? ResponseFormat(JsonElement? format) => format switch
     {
         { ValueKind: JsonValueKind.String } text when text.GetString() == "json" => new JsonObject { ["type"] = "json_object" },

@@ -6,8 +6,8 @@ namespace Lamina.Gateway.OpenAi;
 
 /// <summary>
 /// A streaming request for a model that is not running. A start that settles within one keep-alive interval
-/// (a model that loads fast, or one the Runner refuses at once: unknown, not downloaded) is answered like any
-/// request, a refusal with its own status. A longer one starts the answer: SSE comments while the model loads,
+/// (a model that loads fast, or one the Runner refuses at once: unknown, not downloaded) gets its response like any
+/// request, a refusal with its own status. A longer one starts the response: SSE comments while the model loads,
 /// so clients and proxies do not give up, then the backend's stream byte for byte, or an error event when the
 /// start fails after all.
 /// </summary>
@@ -15,7 +15,7 @@ public static class StartingStream
 {
     private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
 
-    /// <summary>The least time a start has to settle before the answer begins: a Runner refuses within it even on a busy machine.</summary>
+    /// <summary>The least time a start has to settle before the response begins: a Runner refuses within it even on a busy machine.</summary>
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(1);
 
     /// <summary>True when <paramref name="start"/> settles before the first keep-alive comment would be due (not before a second).</summary>

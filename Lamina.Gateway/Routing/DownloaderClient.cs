@@ -31,7 +31,7 @@ public sealed class DownloaderClient(HttpClient http)
             problem = null;
         }
 
-        return (null, (int)response.StatusCode, problem ?? $"the Downloader answered {(int)response.StatusCode} {response.ReasonPhrase}");
+        return (null, (int)response.StatusCode, problem ?? $"the Downloader responded {(int)response.StatusCode} {response.ReasonPhrase}");
     }
 
     /// <summary>The job as it is now, then each change until it finishes.</summary>

@@ -102,6 +102,6 @@ public sealed partial class GatewayPresence(ModelUse use, IConnectionMultiplexer
         }
     }
 
-    [LoggerMessage(LogLevel.Warning, "Requests in flight cannot be recorded now ({Reason}); idle models may be stopped mid-answer until the store is back")]
+    [LoggerMessage(LogLevel.Warning, "Requests in flight cannot be recorded now ({Reason}); idle models may be stopped mid-response until the store is back")]
     private static partial void LogStoreAway(ILogger logger, string reason);
 }

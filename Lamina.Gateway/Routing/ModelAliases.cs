@@ -7,7 +7,7 @@ namespace Lamina.Gateway.Routing;
 /// Every model's aliases (an Ollama name, a short name), read from the Registry at start and again
 /// each time the manifest changes (<see cref="StoreEvents"/>), so a request by alias costs no round trip.
 /// When the Registry cannot be read (a gateway that starts while it is away), they are read again every
-/// <see cref="RetryInterval"/> until it answers, without holding up the gateway's start.
+/// <see cref="RetryInterval"/> until it responds, without holding up the gateway's start.
 /// </summary>
 public sealed partial class ModelAliases(RegistryClient registry, TimeProvider time, ILogger<ModelAliases> logger) : IHostedService, IDisposable
 {

@@ -11,7 +11,7 @@ public sealed class ModelGate(IOptions<GatewayOptions> options)
 {
     private readonly ConcurrentDictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
 
-    /// <summary>A place to run (dispose it when the answer ends), or null when the model's queue is full.</summary>
+    /// <summary>A place to run (dispose it when the response ends), or null when the model's queue is full.</summary>
     public async ValueTask<IDisposable?> EnterAsync(string model, CancellationToken cancellationToken)
     {
         var most = options.Value.MaxConcurrentPerModel;

@@ -22,7 +22,7 @@ public sealed class ModelRouter(IConnectionMultiplexer redis, RunnerClient runne
     /// <summary>Records that the request ended now: the model's idle time counts from here.</summary>
     public void Ended(string model) => use.Ended(model);
 
-    /// <summary>Forgets what is known of the model's instance: its backend failed to answer, or its Runner said it changed.</summary>
+    /// <summary>Forgets what is known of the model's instance: its backend failed to respond, or its Runner said it changed.</summary>
     public void Forget(string model) => _ready.TryRemove(model, out _);
 
     /// <summary>

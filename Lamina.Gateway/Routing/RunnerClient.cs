@@ -60,7 +60,7 @@ public sealed class RunnerClient(HttpClient http)
         }
         catch (System.Text.Json.JsonException)
         {
-            return $"the Runner answered {(int)response.StatusCode} {response.ReasonPhrase}";
+            return $"the Runner responded {(int)response.StatusCode} {response.ReasonPhrase}";
         }
     }
 

@@ -21,9 +21,9 @@ public sealed class GatewayMetrics
     public GatewayMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(Name);
-        _requests = meter.CreateCounter<long>("lamina.gateway.requests", "{request}", "Model requests answered, by model, backend, API and status.");
-        _duration = meter.CreateHistogram<double>("lamina.gateway.request.duration", "s", "From a model request's arrival to the end of its answer.");
-        _firstToken = meter.CreateHistogram<double>("lamina.gateway.time_to_first_token", "s", "From a model request's arrival to the first byte of its answer (a model start included).");
+        _requests = meter.CreateCounter<long>("lamina.gateway.requests", "{request}", "Model requests responded to, by model, backend, API and status.");
+        _duration = meter.CreateHistogram<double>("lamina.gateway.request.duration", "s", "From a model request's arrival to the end of its response.");
+        _firstToken = meter.CreateHistogram<double>("lamina.gateway.time_to_first_token", "s", "From a model request's arrival to the first byte of its response (a model start included).");
         _tokensIn = meter.CreateCounter<long>("lamina.gateway.tokens.input", "{token}", "Prompt tokens, as the backend counted them.");
         _tokensOut = meter.CreateCounter<long>("lamina.gateway.tokens.output", "{token}", "Generated tokens, as the backend counted them, else one per streamed chunk.");
         _tokensPerSecond = meter.CreateHistogram<double>("lamina.gateway.tokens_per_second", "{token}/s", "Generated tokens per second, after the first.");

@@ -12,7 +12,7 @@ public sealed class ModelRequestMetering(RequestDelegate next, GatewayMetrics me
     private static readonly string[] Metered =
         ["/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/api/chat", "/api/generate", "/api/embed", "/api/embeddings"];
 
-    /// <summary>Tells the metering which model and backend answer this request.</summary>
+    /// <summary>Tells the metering which model and backend respond to this request.</summary>
     public static void Served(HttpContext context, string model, string? backend)
     {
         context.Items[ModelKey] = model;

@@ -1,6 +1,6 @@
 namespace Lamina.Runner.Backends;
 
-/// <summary>Waits until a backend answers its readiness check, fails, or runs out of time.</summary>
+/// <summary>Waits until a backend's readiness check returns 200, the backend fails, or time runs out.</summary>
 public sealed class BackendProbe(TimeProvider time) : IDisposable
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(10);
@@ -12,11 +12,11 @@ public sealed class BackendProbe(TimeProvider time) : IDisposable
     };
 
     /// <summary>
-    /// True once <paramref name="readiness"/> answers 200 (llama-server answers 503 while it loads, vLLM and MLC
+    /// True once <paramref name="readiness"/> returns 200 (llama-server returns 503 while it loads, vLLM and MLC
     /// refuse connections until loaded); false when the process exited first. Throws <see cref="TimeoutException"/> past the deadline.
-    /// <paramref name="answering"/> runs once, when the backend first answers without being ready (llama-server's 503 while it loads).
+    /// <paramref name="responding"/> runs once, when the backend first responds without being ready (llama-server's 503 while it loads).
     /// </summary>
-    public async Task<bool> WaitReadyAsync(string readiness, BackendProcess process, TimeSpan timeout, Action? answering, CancellationToken cancellationToken)
+    public async Task<bool> WaitReadyAsync(string readiness, BackendProcess process, TimeSpan timeout, Action? responding, CancellationToken cancellationToken)
     {
         var health = new Uri(readiness);
         var deadline = time.GetUtcNow() + timeout;
@@ -35,8 +35,8 @@ public sealed class BackendProbe(TimeProvider time) : IDisposable
                     return true;
                 }
 
-                answering?.Invoke();
-                answering = null;
+                responding?.Invoke();
+                responding = null;
             }
             catch (HttpRequestException)
             {

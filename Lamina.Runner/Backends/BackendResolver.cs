@@ -101,7 +101,7 @@ public sealed class BackendResolver(IOptions<RunnerOptions> options)
                     arguments.AddRange(["-ngl", Text(layers)]);
                 }
 
-                // llama-server answers /v1/embeddings only when started for them (the embedded engine always does).
+                // llama-server serves /v1/embeddings only when started for them (the embedded engine always does).
                 if (choice.Backend == LlamaCpp && ModelUseCases.OnlyEmbeddings(model.UseCases))
                 {
                     arguments.Add("--embeddings");

@@ -6,7 +6,7 @@ public sealed record LaunchPlan(string Backend, string FileName, IReadOnlyList<s
     /// <summary>Variables set (or, when null, removed) for the backend over what it inherits.</summary>
     public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();
 
-    /// <summary>The path that answers 200 once the model is loaded: <c>/health</c>, or <c>/v1/models</c> for MLC.</summary>
+    /// <summary>The path that returns 200 once the model is loaded: <c>/health</c>, or <c>/v1/models</c> for MLC.</summary>
     public string ReadinessPath { get; init; } = "/health";
 
     /// <summary>The model id requests must carry; MLC only answers to the model string of its command line.</summary>

@@ -22,7 +22,7 @@ public sealed partial class BackendSupervisor(
 {
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _keptUp = new(StringComparer.Ordinal);
 
-    /// <summary>Waits for the started backend to answer its readiness check, and records how that ended.</summary>
+    /// <summary>Waits for the started backend to respond to its readiness check, and records how that ended.</summary>
     public async Task<StartOutcome> LoadAsync(Instance instance, TimeSpan loadTimeout, TimeSpan keepAlive, long launchedAt, CancellationToken cancellationToken)
     {
         var (name, process, backend, endpoint) = (instance.Model, instance.Process, instance.Plan.Backend, instance.Endpoint);
@@ -30,7 +30,7 @@ public sealed partial class BackendSupervisor(
         await store.SaveAsync(instance.Describe());
         try
         {
-            // Starting until the backend answers at all; llama-server then answers 503 while it loads. vLLM and MLC open their port only once loaded.
+            // Starting until the backend responds at all; llama-server then returns 503 while it loads. vLLM and MLC open their port only once loaded.
             if (!await probe.WaitReadyAsync(endpoint + instance.Plan.ReadinessPath, process, loadTimeout, () => Loading(instance), cancellationToken))
             {
                 var code = await process.Exited;

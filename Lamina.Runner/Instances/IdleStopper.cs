@@ -4,7 +4,7 @@ namespace Lamina.Runner.Instances;
 
 /// <summary>
 /// Stops models that no request has used for their keep_alive. Use is what the gateways record
-/// in Redis when a request starts and ends, so an idle clock never runs during a long answer.
+/// in Redis when a request starts and ends, so an idle clock never runs during a long response.
 /// </summary>
 public sealed partial class IdleStopper(InstanceManager instances, UsageRecords usage, TimeProvider time, ILogger<IdleStopper> logger)
     : BackgroundService

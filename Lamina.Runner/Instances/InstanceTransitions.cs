@@ -1,7 +1,7 @@
 namespace Lamina.Runner.Instances;
 
 /// <summary>
-/// Every move an instance may make, in one table. A backend answers before it is ready (llama-server's
+/// Every move an instance may make, in one table. A backend responds before it is ready (llama-server's
 /// 503) or only once it is (vLLM, MLC); it fails while loading or by crashing once ready; any backend
 /// still holding memory may be stopped. Stopped and failed are ends: a new start is a new instance.
 /// </summary>

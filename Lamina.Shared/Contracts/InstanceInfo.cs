@@ -34,7 +34,7 @@ public sealed record InstanceInfo(
     /// <summary>When a request last ended on it, as the gateways recorded it (listed by the Runner, not kept in the record).</summary>
     public DateTimeOffset? LastUsed { get; init; }
 
-    /// <summary>Requests the gateways are answering with it now (listed by the Runner, not kept in the record).</summary>
+    /// <summary>Requests the gateways are serving with it now (listed by the Runner, not kept in the record).</summary>
     public long? InFlight { get; init; }
 
     /// <summary>The machine and Runner that supervise it.</summary>

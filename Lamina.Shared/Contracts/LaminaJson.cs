@@ -4,7 +4,7 @@ using System.Text.Json.Serialization.Metadata;
 
 namespace Lamina.Shared.Contracts;
 
-/// <summary>The JSON conventions of every Lamina API: snake_case, as lamina-llm-serve answered.</summary>
+/// <summary>The JSON conventions of every Lamina API: snake_case, as lamina-llm-serve's responses were.</summary>
 public static class LaminaJson
 {
     public static JsonSerializerOptions Options { get; } = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));

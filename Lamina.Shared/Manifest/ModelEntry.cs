@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace Lamina.Shared.Manifest;
 
 /// <summary>
-/// One model of the manifest. <see cref="Raw"/> keeps every field the file gave, so answers
+/// One model of the manifest. <see cref="Raw"/> keeps every field the file gave, so responses
 /// show what the user wrote, including fields Lamina does not interpret yet; the typed
 /// properties are the fields Lamina does interpret, already checked by the validator.
 /// </summary>
