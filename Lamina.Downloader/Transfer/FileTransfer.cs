@@ -230,7 +230,7 @@ public sealed partial class FileTransfer(HttpClient http, DownloaderOptions opti
             return;
         }
 
-        var message = $"{Describe(url)} answered {status} {response.ReasonPhrase}";
+        var message = $"{Describe(url)} responded {status} {response.ReasonPhrase}";
         // Busy or failing servers may recover; a refusal or a missing file will not.
         throw status is 408 or 429 or >= 500 ? new HttpRequestException(message) : new TransferException(message);
     }

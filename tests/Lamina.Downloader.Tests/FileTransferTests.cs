@@ -170,7 +170,7 @@ public sealed class FileTransferTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<TransferException>(() => Transfer().RunAsync(
             new TransferRequest(_server.UrlOf("/nothing.gguf"), Target), _ => { }, CancellationToken.None));
 
-        Assert.Contains("answered 404", error.Message);
+        Assert.Contains("responded 404", error.Message);
         Assert.Equal(0, _server.GetRequests);
     }
 
